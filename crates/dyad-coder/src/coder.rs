@@ -1,0 +1,1057 @@
+//! The coder: a document in, its events out.
+//!
+//! Per sentence, in order: tokens → lexicon lattice → date expressions → actor mentions (with titles,
+//! role nouns, possessives, compounds, pronouns resolved against the paragraph) → event triggers (verb and
+//! noun patterns, longest first) → for each trigger its source and target, modality and date.
+//!
+//! The method is shallow on purpose, like TABARI's: no parser, so it runs at tens of thousands of sentences
+//! a second. The rules that stand in for syntax are few and named: the *clause* (bounded by strong
+//! punctuation and subordinating words), the *subject* (the nearest actor to the left in the clause), the
+//! *object* (the first actor to the right), *passive* (a participle after a form of "be", agent after "by"),
+//! and *symmetric* patterns, whose two sides may come from a compound subject or the rest of the sentence.
+//! When these rules cannot find both sides, there is no event: dyad never writes a fallback code.
+
+use crate::cameo::{CameoTable, QuadScheme};
+use crate::dates::{self, DateExpr};
+use crate::dict::DictErrors;
+use crate::lexicon::{ActorKind, CueKind, Elem, Hit, Item, Lexicon};
+use crate::segment;
+use crate::types::{
+    Actor, ActorCode, Date, DateBasis, Document, Event, EventDate, Precision, Span, SpanText, Token, TokenKind,
+};
+
+/// Raw, all-optional options as read from flags or a file.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Options {
+    /// Quad-class scheme name: `gdelt` (default) or `gold`.
+    pub quad: Option<String>,
+    /// Extra dictionary files, `(path, contents)`; a file replaces the built-in one of the same name.
+    #[serde(skip)]
+    pub dictionaries: Vec<(String, String)>,
+}
+
+/// Validated settings a [`Coder`] is built from.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub quad: QuadScheme,
+    pub dictionaries: Vec<(String, String)>,
+}
+
+/// Why a coder could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unknown quad scheme {0:?} (want gdelt or gold)")]
+    QuadScheme(String),
+    #[error(transparent)]
+    Dictionary(#[from] DictErrors),
+    #[error("data/events.tsv:{line}: code {code} is not in the CAMEO table")]
+    UnknownCode { line: usize, code: String },
+}
+
+impl Settings {
+    pub fn from_options(o: Options) -> Result<Settings, Error> {
+        let quad = match o.quad.as_deref() {
+            None => QuadScheme::default(),
+            Some(s) => QuadScheme::parse(s).ok_or_else(|| Error::QuadScheme(s.to_string()))?,
+        };
+        Ok(Settings {
+            quad,
+            dictionaries: o.dictionaries,
+        })
+    }
+}
+
+/// The event coder. Built once, immutable, `Send + Sync`: share it across threads.
+#[derive(Debug, Clone)]
+pub struct Coder {
+    lexicon: Lexicon,
+    cameo: CameoTable,
+    quad: QuadScheme,
+}
+
+/// Counts for one coded document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocStats {
+    pub sentences: usize,
+    pub events: usize,
+}
+
+/// Buffers reused from sentence to sentence.
+#[derive(Default)]
+pub struct Scratch {
+    tokens: Vec<Token>,
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+    dates: Vec<DateExpr>,
+}
+
+const SUBORDINATORS: &[&str] = &[
+    "because", "although", "though", "whereas", "while", "but", "unless", "which", "who", "whom", "so",
+];
+
+const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"];
+
+/// An actor reference resolved to codes.
+#[derive(Debug, Clone, PartialEq)]
+struct Ref {
+    country: String,
+    role: Option<String>,
+    name: Option<String>,
+    person: Option<u32>,
+    plural: bool,
+    /// Where the words are: the mention itself, or for a pronoun the pronoun.
+    span: Span,
+}
+
+/// An actor mention in a sentence (token range), resolved or not.
+#[derive(Debug, Clone)]
+struct Mention {
+    start: usize,
+    end: usize,
+    refs: Vec<Ref>,
+    pronoun: bool,
+    /// Index of the mention joined to this one by "and" (a compound: "Russia and Iran").
+    and_next: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Trigger {
+    pattern: u32,
+    start: usize,
+    end: usize,
+    participle: bool,
+    slot_source: Option<usize>,
+    suppressed: bool,
+}
+
+/// What a paragraph remembers for the sentences that follow.
+#[derive(Default)]
+struct Context {
+    paragraph: usize,
+    recent: Vec<Ref>,
+    carry: Option<(String, Precision)>,
+}
+
+impl Coder {
+    pub fn new(settings: &Settings) -> Result<Coder, Error> {
+        let mut files: Vec<(&str, &str)> = crate::lexicon::BUILTIN_FILES.to_vec();
+        let mut cameo_text: (&str, &str) = ("data/cameo.tsv", crate::cameo::BUILTIN);
+        for (path, text) in &settings.dictionaries {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if name == "cameo.tsv" {
+                cameo_text = (path, text);
+                continue;
+            }
+            match files.iter().position(|(p, _)| p.rsplit('/').next() == Some(name)) {
+                Some(k) => files[k] = (path, text),
+                None => files.push((path, text)),
+            }
+        }
+        let lexicon = Lexicon::from_files(&files)?;
+        let cameo = CameoTable::parse(cameo_text.0, cameo_text.1)?;
+        for p in &lexicon.patterns {
+            if !cameo.contains(p.code) {
+                return Err(Error::UnknownCode {
+                    line: p.line,
+                    code: p.code.to_string(),
+                });
+            }
+        }
+        Ok(Coder {
+            lexicon,
+            cameo,
+            quad: settings.quad,
+        })
+    }
+
+    /// A coder with the built-in dictionaries and default settings.
+    pub fn builtin() -> Result<Coder, Error> {
+        Coder::new(&Settings::default())
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Codes one document.
+    pub fn code(&self, doc: &Document) -> Vec<Event> {
+        let mut out = Vec::new();
+        self.code_into(doc, &mut Scratch::default(), &mut out);
+        out
+    }
+
+    /// Codes one document, appending its events to `out`.
+    pub fn code_into(&self, doc: &Document, scratch: &mut Scratch, out: &mut Vec<Event>) -> DocStats {
+        let first = out.len();
+        let sentences = segment::sentences(&doc.text);
+        let mut ctx = Context {
+            paragraph: usize::MAX,
+            ..Context::default()
+        };
+        let mut hits: Vec<Hit<'_>> = Vec::new();
+        for (index, sentence) in sentences.iter().enumerate() {
+            if sentence.paragraph != ctx.paragraph {
+                ctx = Context {
+                    paragraph: sentence.paragraph,
+                    ..Context::default()
+                };
+            }
+            let text = sentence.span.text(&doc.text);
+            segment::tokenize(text, sentence.span.start, &mut scratch.tokens);
+            if sentence.heading || scratch.tokens.is_empty() {
+                continue;
+            }
+            scratch.starts.clear();
+            scratch.ends.clear();
+            for t in &scratch.tokens {
+                scratch.starts.push(t.span.start - sentence.span.start);
+                scratch.ends.push(t.span.end - sentence.span.start);
+            }
+            self.lexicon.scan(text, &scratch.starts, &scratch.ends, &mut hits);
+            dates::find(&doc.text, &scratch.tokens, doc.date, &mut scratch.dates);
+            let s = SentenceView {
+                coder: self,
+                doc,
+                index,
+                span: sentence.span,
+                tokens: &scratch.tokens,
+                hits: &hits,
+                dates: &scratch.dates,
+            };
+            s.code(&mut ctx, out);
+        }
+        for (k, e) in out[first..].iter_mut().enumerate() {
+            e.event_id = format!("{}#{}", doc.id, k + 1);
+        }
+        DocStats {
+            sentences: sentences.len(),
+            events: out.len() - first,
+        }
+    }
+}
+
+struct SentenceView<'a> {
+    coder: &'a Coder,
+    doc: &'a Document,
+    index: usize,
+    span: Span,
+    tokens: &'a [Token],
+    hits: &'a [Hit<'a>],
+    dates: &'a [DateExpr],
+}
+
+impl<'a> SentenceView<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        self.tokens.get(i).map_or("", |t| t.span.text(&self.doc.text))
+    }
+
+    fn is(&self, i: usize, w: &str) -> bool {
+        self.word(i).eq_ignore_ascii_case(w)
+    }
+
+    fn capitalised(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+            && self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Strong clause boundaries: the search for a subject or object stops here.
+    fn boundary(&self, i: usize) -> bool {
+        let w = self.word(i);
+        matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | "\"" | "“" | "”" | "?" | "!")
+            || SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s))
+    }
+
+    /// Boundaries for the scope of negation and hedges: clause boundaries plus "and", "that" and commas.
+    fn scope_boundary(&self, i: usize) -> bool {
+        self.boundary(i) || matches!(self.word(i), "," | "and" | "that" | "or")
+    }
+
+    /// A reporting cue ("according to", "said"): what follows is the source of the claim, not an object.
+    fn is_reporting(&self, i: usize) -> bool {
+        self.hits_at(i)
+            .any(|h| matches!(h.item, Item::Cue(CueKind::Source | CueKind::Speech)))
+    }
+
+    fn hits_at(&self, i: usize) -> impl Iterator<Item = &'a Hit<'a>> + 'a {
+        let start = self.hits.partition_point(|h| h.start < i);
+        self.hits[start..].iter().take_while(move |h| h.start == i)
+    }
+
+    fn code(&self, ctx: &mut Context, out: &mut Vec<Event>) {
+        let mut blocked = vec![false; self.tokens.len()];
+        for d in self.dates {
+            for b in &mut blocked[d.start..d.end.min(self.tokens.len())] {
+                *b = true;
+            }
+        }
+        let mentions = self.mentions(ctx, &mut blocked);
+        let mut triggers = self.triggers(&mentions, &blocked);
+        let attribution = self.attribution(&mentions);
+        let mut seen: Vec<(String, String, String)> = Vec::new();
+        for k in 0..triggers.len() {
+            if triggers[k].suppressed {
+                continue;
+            }
+            let Some((source, target)) = self.arguments(k, &mut triggers, &mentions, ctx) else {
+                continue;
+            };
+            let t = &triggers[k];
+            let pattern = &self.coder.lexicon.patterns[t.pattern as usize];
+            let date = self.event_date(t, ctx);
+            let (source, target) = (self.actor(&source, &date), self.actor(&target, &date));
+            if source.code == target.code || source.country == target.country && source.role.is_none() && target.role.is_none() {
+                continue;
+            }
+            let key = (
+                source.code.0.clone(),
+                target.code.0.clone(),
+                pattern.code.to_string(),
+            );
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let (negated, hedged) = self.modality(t);
+            let info = self.coder.cameo.get(pattern.code);
+            let trig_span = Span::new(self.tokens[t.start].span.start, self.tokens[t.end - 1].span.end);
+            out.push(Event {
+                doc_id: self.doc.id.clone(),
+                event_id: String::new(),
+                sentence_index: self.index,
+                sentence: self.span.text(&self.doc.text).to_string(),
+                span: self.span,
+                source: Some(source),
+                target: Some(target),
+                cameo: pattern.code,
+                root: pattern.code.root_str(),
+                quad_class: self.coder.quad.quad(pattern.code.root()),
+                goldstein: info.map_or(0.0, |i| i.goldstein),
+                date,
+                negated,
+                hedged: hedged || self.future_dated(t),
+                attribution: attribution.clone(),
+                trigger: SpanText {
+                    text: trig_span.text(&self.doc.text).to_string(),
+                    span: trig_span,
+                },
+            });
+        }
+        // Remember this sentence's actors and date for the next sentence of the paragraph.
+        for m in &mentions {
+            if !m.pronoun {
+                ctx.recent.extend(m.refs.iter().cloned());
+            }
+        }
+        if ctx.recent.len() > 32 {
+            let cut = ctx.recent.len() - 32;
+            ctx.recent.drain(..cut);
+        }
+        if self.dates.iter().any(|d| d.present) || self.opens_new_episode() {
+            ctx.carry = None;
+        }
+        if let Some(d) = self.dates.iter().rev().find(|d| !d.value.is_empty() && !d.present) {
+            ctx.carry = Some((d.value.clone(), d.precision));
+        }
+    }
+
+    fn opens_new_episode(&self) -> bool {
+        matches!(
+            self.word(0).to_ascii_lowercase().as_str(),
+            "then" | "now" | "today" | "later" | "afterwards" | "subsequently" | "currently" | "meanwhile"
+        )
+    }
+
+    // ----- actors -----
+
+    fn mentions(&self, ctx: &Context, blocked: &mut [bool]) -> Vec<Mention> {
+        let n = self.tokens.len();
+        let mut out: Vec<Mention> = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if blocked[i] {
+                i += 1;
+                continue;
+            }
+            let mut best: Option<(&Hit<'_>, Ref)> = None;
+            let mut title: Option<&Hit<'_>> = None;
+            for h in self.hits_at(i) {
+                match h.item {
+                    Item::Actor(a) => {
+                        let e = &self.coder.lexicon.actors[*a as usize];
+                        if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
+                            best = Some((
+                                h,
+                                Ref {
+                                    country: e.country.clone(),
+                                    role: e.role.clone(),
+                                    name: e.name.clone(),
+                                    person: None,
+                                    plural: e.kind == ActorKind::People,
+                                    span: Span::default(),
+                                },
+                            ));
+                        }
+                    }
+                    Item::Person(p) => {
+                        if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
+                            let t = &self.coder.lexicon.persons[*p as usize][0];
+                            best = Some((
+                                h,
+                                Ref {
+                                    country: t.country.clone(),
+                                    role: Some(t.role.clone()),
+                                    name: Some(t.name.clone()),
+                                    person: Some(*p),
+                                    plural: false,
+                                    span: Span::default(),
+                                },
+                            ));
+                        }
+                    }
+                    Item::Role { title: true, .. } if title.is_none_or(|t| h.end > t.end) => title = Some(h),
+                    _ => {}
+                }
+            }
+            // A title followed by a named person: "President Putin", "Mr. Arafat".
+            if let (Some(t), None) = (title, &best) {
+                let mut j = t.end;
+                if self.word(j) == "." {
+                    j += 1;
+                }
+                if let Some((h, r)) = self.person_or_actor_at(j) {
+                    if r.person.is_some() {
+                        out.push(Mention {
+                            start: i,
+                            end: h.end,
+                            refs: vec![r],
+                            pronoun: false,
+                            and_next: None,
+                        });
+                        i = h.end;
+                        continue;
+                    }
+                }
+            }
+            if let Some((h, mut r)) = best {
+                let mut end = h.end;
+                let kind = match h.item {
+                    Item::Actor(a) => Some(self.coder.lexicon.actors[*a as usize].kind),
+                    _ => None,
+                };
+                // Country + role noun or title: "Russian companies", "Iran's leadership", "Russian
+                // President Vladimir Putin", "the Russian oil industry" (one word may come between).
+                if matches!(kind, Some(ActorKind::Adj | ActorKind::Name | ActorKind::Igo)) && r.person.is_none() {
+                    let mut j = end;
+                    if self.word(j) == "'s" || self.word(j) == "’s" {
+                        j += 1;
+                    }
+                    let role_at = |k: usize| {
+                        self.hits_at(k).filter_map(|h| match h.item {
+                            Item::Role { role, .. } => Some((h.end, role.clone())),
+                            _ => None,
+                        })
+                        .max_by_key(|(e, _)| *e)
+                    };
+                    let found = role_at(j).map(|x| (j, x)).or_else(|| {
+                        (self.tokens.get(j).is_some_and(|t| t.kind == TokenKind::Word)
+                            && !self.capitalised(j))
+                        .then(|| role_at(j + 1).map(|x| (j + 1, x)))
+                        .flatten()
+                    });
+                    if let Some((_, (role_end, role))) = found {
+                        if role.is_some() {
+                            r.role = role;
+                        }
+                        r.plural = self.word(role_end - 1).ends_with('s');
+                        end = role_end;
+                        // And a person's name after the title: take the person's own entry.
+                        if let Some((ph, pr)) = self.person_or_actor_at(end) {
+                            if pr.person.is_some() {
+                                r = pr;
+                                end = ph.end;
+                            }
+                        }
+                    }
+                }
+                out.push(Mention {
+                    start: i,
+                    end,
+                    refs: vec![r],
+                    pronoun: false,
+                    and_next: None,
+                });
+                i = end;
+                continue;
+            }
+            // Pronouns and definite references.
+            if let Some((len, refs)) = self.pronoun(i, ctx, &out) {
+                out.push(Mention {
+                    start: i,
+                    end: i + len,
+                    refs,
+                    pronoun: true,
+                    and_next: None,
+                });
+                i += len;
+                continue;
+            }
+            i += 1;
+        }
+        // Compounds: "Russia and Iran", "Raisi and Khamenei".
+        for k in 0..out.len().saturating_sub(1) {
+            if out[k + 1].start == out[k].end + 1 && self.is(out[k].end, "and") {
+                out[k].and_next = Some(k + 1);
+            }
+        }
+        for m in &mut out {
+            for b in &mut blocked[m.start..m.end] {
+                *b = true;
+            }
+            let span = Span::new(self.tokens[m.start].span.start, self.tokens[m.end - 1].span.end);
+            for r in &mut m.refs {
+                r.span = span;
+            }
+        }
+        out
+    }
+
+    fn person_or_actor_at(&self, i: usize) -> Option<(&'a Hit<'a>, Ref)> {
+        let mut best: Option<(&'a Hit<'a>, Ref)> = None;
+        for h in self.hits_at(i) {
+            let r = match h.item {
+                Item::Person(p) => {
+                    let t = &self.coder.lexicon.persons[*p as usize][0];
+                    Ref {
+                        country: t.country.clone(),
+                        role: Some(t.role.clone()),
+                        name: Some(t.name.clone()),
+                        person: Some(*p),
+                        plural: false,
+                        span: Span::default(),
+                    }
+                }
+                _ => continue,
+            };
+            if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
+                best = Some((h, r));
+            }
+        }
+        best
+    }
+
+    /// A pronoun or definite reference at `i`, resolved against earlier mentions of this sentence and the
+    /// paragraph. Returns its length in tokens and what it refers to (empty when unclear).
+    fn pronoun(&self, i: usize, ctx: &Context, before: &[Mention]) -> Option<(usize, Vec<Ref>)> {
+        let w = self.word(i).to_ascii_lowercase();
+        let earlier = || {
+            ctx.recent
+                .iter()
+                .chain(before.iter().filter(|m| !m.pronoun).flat_map(|m| m.refs.iter()))
+                .rev()
+        };
+        match w.as_str() {
+            "it" | "its" => {
+                let r = earlier().find(|r| r.person.is_none() && !r.plural).cloned();
+                Some((1, r.into_iter().collect()))
+            }
+            "he" | "his" | "him" | "she" | "her" => {
+                let r = earlier().find(|r| r.person.is_some()).cloned();
+                Some((1, r.into_iter().collect()))
+            }
+            "they" | "them" | "their" | "we" => {
+                // "we" inside a sentence usually speaks for the actor just named.
+                if w == "we" {
+                    let r = before.iter().rev().find(|m| !m.pronoun).and_then(|m| m.refs.first().cloned());
+                    return Some((1, r.into_iter().collect()));
+                }
+                let r = earlier().find(|r| r.plural).cloned();
+                Some((1, r.into_iter().collect()))
+            }
+            "the" | "both" => {
+                // "the two countries", "both countries", "the two sides", "both sides".
+                let (len, noun) = if w == "the" && self.is(i + 1, "two") {
+                    (3, self.word(i + 2))
+                } else if w == "both" {
+                    (2, self.word(i + 1))
+                } else {
+                    return None;
+                };
+                if !matches!(noun.to_ascii_lowercase().as_str(), "countries" | "sides" | "states" | "nations") {
+                    return None;
+                }
+                let mut pair: Vec<Ref> = Vec::new();
+                for r in earlier() {
+                    if r.person.is_none() && pair.iter().all(|p| p.country != r.country) {
+                        pair.push(Ref {
+                            role: None,
+                            ..r.clone()
+                        });
+                        if pair.len() == 2 {
+                            break;
+                        }
+                    }
+                }
+                if pair.len() < 2 {
+                    pair.clear();
+                }
+                pair.reverse();
+                Some((len, pair))
+            }
+            _ => None,
+        }
+    }
+
+    // ----- triggers -----
+
+    fn triggers(&self, mentions: &[Mention], blocked: &[bool]) -> Vec<Trigger> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.tokens.len() {
+            if blocked[i] {
+                i += 1;
+                continue;
+            }
+            let mut best: Option<(usize, usize, Trigger)> = None;
+            for h in self.hits_at(i) {
+                let Item::Trigger { pattern, participle } = h.item else {
+                    continue;
+                };
+                if blocked[h.start..h.end].iter().any(|b| *b) {
+                    continue;
+                }
+                let p = &self.coder.lexicon.patterns[*pattern as usize];
+                let Some((end, slot)) = self.match_rest(&p.rest, h.end, mentions) else {
+                    continue;
+                };
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(w, e, _)| (p.weight, end) > (*w, *e));
+                if better {
+                    best = Some((
+                        p.weight,
+                        end,
+                        Trigger {
+                            pattern: *pattern,
+                            start: i,
+                            end,
+                            participle: *participle,
+                            slot_source: slot,
+                            suppressed: false,
+                        },
+                    ));
+                }
+            }
+            match best {
+                Some((_, end, t)) => {
+                    out.push(t);
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Matches the pattern elements after the head, from token `i`. Returns the end and the $S mention.
+    fn match_rest(&self, rest: &[Elem], i: usize, mentions: &[Mention]) -> Option<(usize, Option<usize>)> {
+        let Some((first, more)) = rest.split_first() else {
+            return Some((i, None));
+        };
+        match first {
+            Elem::Word(w) => {
+                let t = self.word(i);
+                let ok = t.eq_ignore_ascii_case(w)
+                    || t.len() == w.len() + 1 && t[..w.len()].eq_ignore_ascii_case(w) && t.ends_with('s');
+                if ok {
+                    self.match_rest(more, i + 1, mentions)
+                } else {
+                    None
+                }
+            }
+            Elem::Gap => {
+                for skip in 0..=3 {
+                    if skip > 0 {
+                        let k = i + skip - 1;
+                        if k >= self.tokens.len() || self.boundary(k) || self.word(k) == "," || self.word(k) == "." {
+                            break;
+                        }
+                    }
+                    if let Some(r) = self.match_rest(more, i + skip, mentions) {
+                        return Some(r);
+                    }
+                }
+                None
+            }
+            Elem::Source => {
+                let k = if self.is(i, "the") { i + 1 } else { i };
+                let m = mentions.iter().position(|m| m.start == k && !m.refs.is_empty())?;
+                let mut j = mentions[m].end;
+                if matches!(self.word(j), "'s" | "’s") {
+                    j += 1;
+                }
+                let (end, _) = self.match_rest(more, j, mentions)?;
+                Some((end, Some(m)))
+            }
+        }
+    }
+
+    // ----- arguments -----
+
+    fn mention_ending_before(&self, mentions: &[Mention], i: usize, stop_at_verbs: bool) -> Option<usize> {
+        let _ = stop_at_verbs;
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            if self.boundary(j) {
+                return None;
+            }
+            if let Some(m) = mentions.iter().position(|m| m.end == j + 1) {
+                // A mention inside a prepositional phrase is not a subject: "in Iran, Russia ...".
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    fn mention_starting_after(
+        &self,
+        mentions: &[Mention],
+        triggers: &[Trigger],
+        k: usize,
+        from: usize,
+    ) -> Result<Option<usize>, usize> {
+        let mut j = from;
+        while j < self.tokens.len() {
+            if self.boundary(j) || self.word(j) == "." || self.is_reporting(j) {
+                return Ok(None);
+            }
+            if let Some(m) = mentions.iter().position(|m| m.start == j) {
+                return Ok(Some(m));
+            }
+            if let Some(u) = triggers.iter().position(|t| t.start == j) {
+                if u != k {
+                    return Err(u);
+                }
+            }
+            j += 1;
+        }
+        Ok(None)
+    }
+
+    /// Source and target of trigger `k`, or None when the rules cannot find both.
+    fn arguments(
+        &self,
+        k: usize,
+        triggers: &mut [Trigger],
+        mentions: &[Mention],
+        ctx: &Context,
+    ) -> Option<(Ref, Ref)> {
+        let t = triggers[k].clone();
+        let p = &self.coder.lexicon.patterns[t.pattern as usize];
+        let first = |m: usize| mentions[m].refs.first().cloned();
+        let passive = !p.noun && t.participle && self.after_be(t.start);
+        // Object: the first actor to the right, passing over (and taking over) later triggers.
+        let mut target_m: Option<usize> = None;
+        let mut from = t.end;
+        loop {
+            match self.mention_starting_after(mentions, triggers, k, from) {
+                Ok(m) => {
+                    target_m = m;
+                    break;
+                }
+                Err(u) => {
+                    let u_noun = self.coder.lexicon.patterns[triggers[u].pattern as usize].noun;
+                    if p.yields {
+                        return None;
+                    }
+                    if p.noun && !u_noun {
+                        break;
+                    }
+                    triggers[u].suppressed = true;
+                    from = triggers[u].end;
+                }
+            }
+        }
+        // Passive: the agent after "by" is the source, the subject the target.
+        let mut source_m: Option<usize> = t.slot_source;
+        if passive {
+            let subject = self.mention_ending_before(mentions, t.start, false);
+            let agent = target_m.filter(|&m| mentions[m].start > 0 && self.is(mentions[m].start - 1, "by"));
+            source_m = agent;
+            target_m = subject;
+        } else if source_m.is_none() {
+            source_m = self.mention_ending_before(mentions, t.start, false);
+        }
+        let mut source: Vec<Ref> = source_m.map(|m| mentions[m].refs.clone()).unwrap_or_default();
+        let mut target: Option<Ref> = target_m.and_then(first);
+        // A compound subject of a symmetric event: "Russia and Iran began to discuss".
+        if p.sym && target.is_none() {
+            if let Some(m) = source_m {
+                let head = mentions.iter().position(|x| x.and_next == Some(m));
+                if let Some(h) = head {
+                    source = mentions[h].refs.clone();
+                    target = first(m);
+                } else if source.len() == 2 {
+                    target = source.pop();
+                }
+            }
+        }
+        // Symmetric events take a missing side from elsewhere in the sentence, or from "bilateral".
+        if p.sym && (source.is_empty() || target.is_none()) {
+            let have: Vec<&str> = source
+                .iter()
+                .map(|r| r.country.as_str())
+                .chain(target.iter().map(|r| r.country.as_str()))
+                .collect();
+            let mut others: Vec<Ref> = Vec::new();
+            for m in mentions.iter() {
+                for r in &m.refs {
+                    if !have.contains(&r.country.as_str()) && others.iter().all(|o| o.country != r.country) {
+                        others.push(r.clone());
+                    }
+                }
+            }
+            if others.len() < 2 - have.len() && (t.start > 0 && self.is(t.start - 1, "bilateral")) {
+                others.clear();
+                for r in ctx.recent.iter().rev() {
+                    if !have.contains(&r.country.as_str()) && others.iter().all(|o| o.country != r.country) {
+                        others.push(r.clone());
+                    }
+                }
+            }
+            let mut others = others.into_iter();
+            if source.is_empty() {
+                source.extend(others.next());
+            }
+            if target.is_none() {
+                target = others.next();
+            }
+        }
+        // A definite object ("joined the sanctions") refers back to the paragraph's last other actor.
+        if target.is_none() && !p.sym && (t.start..t.end).any(|i| matches!(self.word(i), "the" | "these" | "those")) {
+            let src_country = source.first().map(|r| r.country.clone());
+            target = ctx
+                .recent
+                .iter()
+                .rev()
+                .find(|r| Some(&r.country) != src_country.as_ref())
+                .cloned();
+        }
+        let source = source.into_iter().next()?;
+        let target = target?;
+        Some((source, target))
+    }
+
+    fn after_be(&self, i: usize) -> bool {
+        let mut j = i;
+        for _ in 0..3 {
+            if j == 0 {
+                return false;
+            }
+            j -= 1;
+            let w = self.word(j);
+            if BE_FORMS.iter().any(|b| w.eq_ignore_ascii_case(b)) {
+                return true;
+            }
+            if !(w.ends_with("ly") || matches!(w, "not" | "never" | "also" | "already" | "reportedly")) {
+                return false;
+            }
+        }
+        false
+    }
+
+    // ----- modality -----
+
+    fn cue_before(&self, i: usize, window: usize, kinds: &[CueKind]) -> bool {
+        let mut j = i;
+        let mut steps = 0;
+        while j > 0 && steps < window {
+            j -= 1;
+            steps += 1;
+            if self.scope_boundary(j) {
+                return false;
+            }
+            let w = self.word(j);
+            if kinds.contains(&CueKind::Neg) && (w.ends_with("n't") || w.ends_with("n’t")) {
+                return true;
+            }
+            if self
+                .hits_at(j)
+                .any(|h| matches!(h.item, Item::Cue(c) if kinds.contains(c)) && h.end <= i)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn modality(&self, t: &Trigger) -> (bool, bool) {
+        let negated = self.cue_before(t.start, 6, &[CueKind::Neg]);
+        let mut hedged = self.cue_before(t.start, 8, &[CueKind::Hedge]);
+        // A condition or a belief anywhere earlier in the sentence hedges what follows.
+        if !hedged {
+            hedged = self.hits.iter().any(|h| {
+                h.end <= t.start && matches!(h.item, Item::Cue(CueKind::Cond | CueKind::Belief))
+            });
+        }
+        (negated, hedged)
+    }
+
+    fn future_dated(&self, t: &Trigger) -> bool {
+        self.nearest_date(t).is_some_and(|d| d.future)
+    }
+
+    // ----- attribution -----
+
+    fn attribution(&self, mentions: &[Mention]) -> Option<SpanText> {
+        for h in self.hits {
+            let Item::Cue(kind) = h.item else { continue };
+            let span = match kind {
+                CueKind::Source => self.speaker_after(h.end, mentions),
+                CueKind::Speech | CueKind::Belief => self
+                    .speaker_before(h.start, mentions)
+                    .or_else(|| self.speaker_after(h.end, mentions)),
+                _ => None,
+            };
+            if let Some((a, b)) = span {
+                let sp = Span::new(self.tokens[a].span.start, self.tokens[b - 1].span.end);
+                return Some(SpanText {
+                    text: sp.text(&self.doc.text).to_string(),
+                    span: sp,
+                });
+            }
+        }
+        None
+    }
+
+    fn speaker_after(&self, i: usize, mentions: &[Mention]) -> Option<(usize, usize)> {
+        if let Some(m) = mentions.iter().find(|m| m.start == i && !m.pronoun) {
+            return Some((m.start, m.end));
+        }
+        let mut j = i;
+        while j < self.tokens.len() && self.capitalised(j) {
+            j += 1;
+        }
+        (j > i).then_some((i, j))
+    }
+
+    fn speaker_before(&self, i: usize, mentions: &[Mention]) -> Option<(usize, usize)> {
+        let mut end = i;
+        while end > 0 && self.word(end - 1).ends_with("ly") {
+            end -= 1;
+        }
+        if end == 0 {
+            return None;
+        }
+        if let Some(m) = mentions.iter().find(|m| m.end == end && !m.pronoun) {
+            return Some((m.start, m.end));
+        }
+        const SOURCES: &[&str] = &[
+            "experts", "analysts", "officials", "sources", "observers", "diplomats", "some", "many", "most",
+            "several", "critics", "scholars",
+        ];
+        let mut j = end;
+        while j > 0 {
+            let w = self.word(j - 1);
+            if self.capitalised(j - 1) && !matches!(w, "The" | "But" | "And" | "He" | "She" | "It" | "They" | "We" | "I")
+                || SOURCES.iter().any(|s| w.eq_ignore_ascii_case(s))
+            {
+                j -= 1;
+            } else {
+                break;
+            }
+        }
+        (j < end).then_some((j, end))
+    }
+
+    // ----- dates -----
+
+    fn nearest_date(&self, t: &Trigger) -> Option<&'a DateExpr> {
+        self.dates
+            .iter()
+            .filter(|d| !d.value.is_empty())
+            .min_by_key(|d| {
+                if d.end <= t.start {
+                    (t.start - d.end) * 2
+                } else if d.start >= t.end {
+                    (d.start - t.end) * 2 + 1
+                } else {
+                    0
+                }
+            })
+    }
+
+    fn event_date(&self, t: &Trigger, ctx: &Context) -> EventDate {
+        if let Some(d) = self.nearest_date(t) {
+            return EventDate {
+                value: Some(d.value.clone()),
+                precision: d.precision,
+                basis: DateBasis::Text,
+            };
+        }
+        let present = self.dates.iter().any(|d| d.present);
+        if !present && !self.opens_new_episode() {
+            if let Some((v, p)) = &ctx.carry {
+                return EventDate {
+                    value: Some(v.clone()),
+                    precision: *p,
+                    basis: DateBasis::Text,
+                };
+            }
+        }
+        match self.doc.date {
+            Some(d) => EventDate {
+                value: Some(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())),
+                precision: Precision::Day,
+                basis: DateBasis::Publication,
+            },
+            None => EventDate::unknown(),
+        }
+    }
+
+    // ----- output -----
+
+    fn actor(&self, r: &Ref, date: &EventDate) -> Actor {
+        let (mut country, mut role, mut name) = (r.country.clone(), r.role.clone(), r.name.clone());
+        if let Some(p) = r.person {
+            let terms = &self.coder.lexicon.persons[p as usize];
+            let when: Option<Date> = date
+                .value
+                .as_deref()
+                .and_then(|v| date_floor(v))
+                .or(self.doc.date);
+            let pick = match when {
+                Some(d) => terms.iter().find(|t| t.from <= d && t.to.is_none_or(|e| d <= e)),
+                None => terms.iter().max_by_key(|t| t.from),
+            };
+            match pick {
+                Some(t) => {
+                    country = t.country.clone();
+                    role = Some(t.role.clone());
+                    name = Some(t.name.clone());
+                }
+                None => {
+                    // Out of office: a former official, not the government.
+                    role = Some("ELI".to_string());
+                }
+            }
+        }
+        Actor {
+            text: r.span.text(&self.doc.text).to_string(),
+            span: r.span,
+            code: ActorCode::new(Some(&country), role.as_deref()),
+            country: Some(country),
+            role,
+            name,
+        }
+    }
+}
+
+/// The first day of an ISO date prefix (a year's 1 July, to sit inside terms that start mid-year).
+fn date_floor(v: &str) -> Option<Date> {
+    match v.len() {
+        4 => format!("{v}-07-01").parse().ok(),
+        7 => format!("{v}-15").parse().ok(),
+        _ => v.parse().ok(),
+    }
+}

@@ -1,0 +1,588 @@
+//! The lexicon: every phrase the coder looks for — actor names, role nouns, titles, event-pattern heads,
+//! modality cues — compiled into one Aho-Corasick automaton.
+//!
+//! One automaton, one pass per sentence: each match that starts and ends on token boundaries becomes a
+//! lattice entry, and later stages pick from the lattice. Proper names are matched case-sensitively (the
+//! automaton folds ASCII case, so the exact bytes are checked afterwards); lexical words are not, so a
+//! sentence-initial capital still matches.
+
+use crate::dict::{self, opt, DictErrors, LineError};
+use crate::types::{CameoCode, Date};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+/// The dictionary files built into the binary, by the path they are reported under.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("data/actors/countries.tsv", include_str!("../../../data/actors/countries.tsv")),
+    ("data/actors/igos.tsv", include_str!("../../../data/actors/igos.tsv")),
+    ("data/actors/people.tsv", include_str!("../../../data/actors/people.tsv")),
+    ("data/actors/roles.tsv", include_str!("../../../data/actors/roles.tsv")),
+    ("data/cues.tsv", include_str!("../../../data/cues.tsv")),
+    ("data/events.tsv", include_str!("../../../data/events.tsv")),
+    ("data/verbs-irregular.tsv", include_str!("../../../data/verbs-irregular.tsv")),
+];
+
+/// What kind of words name an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// A state's name: "Russia".
+    Name,
+    /// An adjective: "Russian". Combines with a role noun ("Russian companies").
+    Adj,
+    /// A plural demonym: "Russians".
+    People,
+    /// A capital used for the government: "Moscow".
+    Capital,
+    /// A seat of power: "the Kremlin".
+    Seat,
+    /// An international organisation.
+    Igo,
+    /// A named person whose code depends on the date (see [`PersonTerm`]).
+    Person,
+}
+
+/// A country, organisation or place-for-government entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorEntry {
+    pub country: String,
+    pub role: Option<String>,
+    pub kind: ActorKind,
+    pub name: Option<String>,
+}
+
+/// One term of office of a named person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonTerm {
+    pub country: String,
+    pub role: String,
+    pub from: Date,
+    pub to: Option<Date>,
+    pub name: String,
+    pub office: String,
+}
+
+/// Cue kinds for modality and attribution (see `data/cues.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    Neg,
+    Hedge,
+    Cond,
+    Belief,
+    Speech,
+    Source,
+}
+
+/// An event pattern from `data/events.tsv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventPattern {
+    pub code: CameoCode,
+    pub noun: bool,
+    pub sym: bool,
+    pub yields: bool,
+    /// What must follow the head words.
+    pub rest: Vec<Elem>,
+    /// How many literal words the pattern has: longer patterns win.
+    pub weight: usize,
+    pub line: usize,
+}
+
+/// A pattern element after the head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Elem {
+    Word(String),
+    Gap,
+    Source,
+}
+
+/// What a lattice entry means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Actor(u32),
+    Person(u32),
+    Role { role: Option<String>, title: bool },
+    Trigger { pattern: u32, participle: bool },
+    Cue(CueKind),
+}
+
+/// One phrase's meanings, with the exact spelling required for case-sensitive ones.
+#[derive(Debug, Clone)]
+struct Meaning {
+    item: Item,
+    exact: Option<Box<str>>,
+}
+
+/// The compiled lexicon.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    ac: AhoCorasick,
+    meanings: Vec<Vec<Meaning>>,
+    pub actors: Vec<ActorEntry>,
+    pub persons: Vec<Vec<PersonTerm>>,
+    pub patterns: Vec<EventPattern>,
+}
+
+/// A lexicon match on token boundaries: `tokens` is the half-open token range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit<'l> {
+    pub start: usize,
+    pub end: usize,
+    pub item: &'l Item,
+}
+
+#[derive(Default)]
+struct Builder {
+    keys: HashMap<String, usize>,
+    phrases: Vec<String>,
+    meanings: Vec<Vec<Meaning>>,
+    actors: Vec<ActorEntry>,
+    persons: Vec<Vec<PersonTerm>>,
+    person_index: HashMap<String, u32>,
+    patterns: Vec<EventPattern>,
+    errors: Vec<LineError>,
+}
+
+impl Builder {
+    fn add(&mut self, phrase: &str, item: Item, case_sensitive: bool) {
+        let key = phrase.to_ascii_lowercase();
+        let id = *self.keys.entry(key).or_insert_with(|| {
+            self.phrases.push(phrase.to_string());
+            self.meanings.push(Vec::new());
+            self.phrases.len() - 1
+        });
+        self.meanings[id].push(Meaning {
+            item,
+            exact: case_sensitive.then(|| phrase.into()),
+        });
+    }
+
+    fn err(&mut self, path: &str, line: usize, reason: String) {
+        self.errors.push(LineError {
+            path: path.to_string(),
+            line,
+            reason,
+        });
+    }
+}
+
+impl Lexicon {
+    /// The lexicon built from the dictionaries embedded in the binary.
+    pub fn builtin() -> Result<Lexicon, DictErrors> {
+        Lexicon::from_files(BUILTIN_FILES)
+    }
+
+    /// Builds a lexicon from `(path, text)` pairs; the file's role is told by its name.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Lexicon, DictErrors> {
+        let mut b = Builder::default();
+        let irregular = files
+            .iter()
+            .find(|(p, _)| p.ends_with("verbs-irregular.tsv"))
+            .map(|(p, t)| load_irregular(p, t, &mut b.errors))
+            .unwrap_or_default();
+        for (path, text) in files {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            match file {
+                "people.tsv" => load_people(&mut b, path, text),
+                "roles.tsv" => load_roles(&mut b, path, text),
+                "cues.tsv" => load_cues(&mut b, path, text),
+                "events.tsv" => load_events(&mut b, path, text, &irregular),
+                "verbs-irregular.tsv" => {}
+                _ => load_actors(&mut b, path, text),
+            }
+        }
+        if !b.errors.is_empty() {
+            return Err(DictErrors(b.errors));
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&b.phrases)
+            .map_err(|e| {
+                DictErrors(vec![LineError {
+                    path: "(lexicon)".into(),
+                    line: 0,
+                    reason: format!("cannot build the phrase automaton: {e}"),
+                }])
+            })?;
+        Ok(Lexicon {
+            ac,
+            meanings: b.meanings,
+            actors: b.actors,
+            persons: b.persons,
+            patterns: b.patterns,
+        })
+    }
+
+    /// Finds every lexicon phrase in `text` that starts at a token start and ends at a token end.
+    ///
+    /// `starts[i]`/`ends[i]` are byte offsets (relative to `text`) of token `i`. Hits come out sorted by start.
+    pub fn scan<'l>(&'l self, text: &str, starts: &[usize], ends: &[usize], out: &mut Vec<Hit<'l>>) {
+        out.clear();
+        for m in self.ac.find_overlapping_iter(text) {
+            let Ok(s) = starts.binary_search(&m.start()) else {
+                continue;
+            };
+            let Ok(e) = ends.binary_search(&m.end()) else {
+                continue;
+            };
+            let matched = &text[m.start()..m.end()];
+            for meaning in &self.meanings[m.pattern().as_usize()] {
+                if let Some(exact) = &meaning.exact {
+                    if **exact != *matched {
+                        continue;
+                    }
+                }
+                out.push(Hit {
+                    start: s,
+                    end: e + 1,
+                    item: &meaning.item,
+                });
+            }
+        }
+        out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    }
+
+    pub fn phrase_count(&self) -> usize {
+        self.meanings.len()
+    }
+}
+
+fn load_actors(b: &mut Builder, path: &str, text: &str) {
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let rows: Vec<(usize, Vec<String>)> = dict::rows(path, text, 4..=4, &mut errors)
+        .map(|r| (r.line, r.fields.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    b.errors.extend(errors);
+    for (line, f) in rows {
+        let kind = match f[3].as_str() {
+            "name" => ActorKind::Name,
+            "adj" => ActorKind::Adj,
+            "people" => ActorKind::People,
+            "capital" => ActorKind::Capital,
+            "seat" => ActorKind::Seat,
+            "abbr" => ActorKind::Igo,
+            _ if f[2] == "IGO" => ActorKind::Igo,
+            other => {
+                b.err(path, line, format!("unknown kind {other:?}"));
+                continue;
+            }
+        };
+        if !valid_code(&f[1]) {
+            b.err(path, line, format!("bad country or organisation code {:?}", f[1]));
+            continue;
+        }
+        if let Some(first) = seen.insert(f[0].clone(), line) {
+            b.err(path, line, format!("term {:?} already listed on line {first}", f[0]));
+            continue;
+        }
+        let id = b.actors.len() as u32;
+        b.actors.push(ActorEntry {
+            country: f[1].clone(),
+            role: opt(&f[2]).map(str::to_string),
+            kind,
+            name: (kind == ActorKind::Igo).then(|| f[0].clone()),
+        });
+        b.add(&f[0], Item::Actor(id), true);
+    }
+}
+
+fn valid_code(s: &str) -> bool {
+    (2..=6).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    s.parse::<Date>().ok()
+}
+
+fn load_people(b: &mut Builder, path: &str, text: &str) {
+    let mut errors = Vec::new();
+    let rows: Vec<(usize, Vec<String>)> = dict::rows(path, text, 7..=7, &mut errors)
+        .map(|r| (r.line, r.fields.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    b.errors.extend(errors);
+    for (line, f) in rows {
+        let Some(from) = parse_date(&f[3]) else {
+            b.err(path, line, format!("bad start date {:?} (want YYYY-MM-DD)", f[3]));
+            continue;
+        };
+        let to = match opt(&f[4]) {
+            None => None,
+            Some(s) => match parse_date(s) {
+                Some(d) if d >= from => Some(d),
+                _ => {
+                    b.err(path, line, format!("bad end date {s:?} (want YYYY-MM-DD, not before the start)"));
+                    continue;
+                }
+            },
+        };
+        if !valid_code(&f[1]) || !valid_code(&f[2]) {
+            b.err(path, line, format!("bad country or role code {:?} {:?}", f[1], f[2]));
+            continue;
+        }
+        let term = PersonTerm {
+            country: f[1].clone(),
+            role: f[2].clone(),
+            from,
+            to,
+            name: f[5].clone(),
+            office: f[6].clone(),
+        };
+        match b.person_index.get(&f[0]) {
+            Some(&id) => b.persons[id as usize].push(term),
+            None => {
+                let id = b.persons.len() as u32;
+                b.persons.push(vec![term]);
+                b.person_index.insert(f[0].clone(), id);
+                b.add(&f[0], Item::Person(id), true);
+            }
+        }
+    }
+}
+
+fn load_roles(b: &mut Builder, path: &str, text: &str) {
+    let mut errors = Vec::new();
+    let rows: Vec<(usize, Vec<String>)> = dict::rows(path, text, 3..=3, &mut errors)
+        .map(|r| (r.line, r.fields.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    b.errors.extend(errors);
+    for (line, f) in rows {
+        let title = match f[2].as_str() {
+            "agent" => false,
+            "title" => true,
+            other => {
+                b.err(path, line, format!("unknown kind {other:?} (want agent or title)"));
+                continue;
+            }
+        };
+        let role = opt(&f[1]).map(str::to_string);
+        // Titles are capitalised words before a name: case-sensitive. Role nouns are lexical.
+        b.add(&f[0], Item::Role { role, title }, title);
+    }
+}
+
+fn load_cues(b: &mut Builder, path: &str, text: &str) {
+    let mut errors = Vec::new();
+    let rows: Vec<(usize, Vec<String>)> = dict::rows(path, text, 2..=2, &mut errors)
+        .map(|r| (r.line, r.fields.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    b.errors.extend(errors);
+    for (line, f) in rows {
+        let kind = match f[1].as_str() {
+            "neg" => CueKind::Neg,
+            "hedge" => CueKind::Hedge,
+            "cond" => CueKind::Cond,
+            "belief" => CueKind::Belief,
+            "speech" => CueKind::Speech,
+            "source" => CueKind::Source,
+            other => {
+                b.err(path, line, format!("unknown cue kind {other:?}"));
+                continue;
+            }
+        };
+        b.add(&f[0], Item::Cue(kind), false);
+    }
+}
+
+fn load_irregular(path: &str, text: &str, errors: &mut Vec<LineError>) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    for row in dict::rows(path, text, 2..=2, errors) {
+        out.insert(
+            row.fields[0].to_string(),
+            row.fields[1].split(',').map(str::to_string).collect(),
+        );
+    }
+    out
+}
+
+fn load_events(b: &mut Builder, path: &str, text: &str, irregular: &HashMap<String, Vec<String>>) {
+    let mut errors = Vec::new();
+    let rows: Vec<(usize, Vec<String>)> = dict::rows(path, text, 4..=4, &mut errors)
+        .map(|r| (r.line, r.fields.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    b.errors.extend(errors);
+    for (line, f) in rows {
+        let Some(code) = CameoCode::parse(&f[0]).filter(|c| c.as_str().len() >= 3) else {
+            b.err(path, line, format!("not a 3- or 4-digit CAMEO code: {:?}", f[0]));
+            continue;
+        };
+        let noun = match f[1].as_str() {
+            "verb" => false,
+            "noun" => true,
+            other => {
+                b.err(path, line, format!("unknown kind {other:?} (want verb or noun)"));
+                continue;
+            }
+        };
+        let mut sym = false;
+        let mut yields = false;
+        let mut bad_flag = None;
+        for flag in f[3].split(',') {
+            match flag {
+                "-" => {}
+                "sym" => sym = true,
+                "yield" => yields = true,
+                other => bad_flag = Some(other.to_string()),
+            }
+        }
+        if let Some(flag) = bad_flag {
+            b.err(path, line, format!("unknown flag {flag:?}"));
+            continue;
+        }
+        let words: Vec<&str> = f[2].split(' ').collect();
+        if words.iter().any(|w| w.is_empty()) || matches!(words[0], "*" | "$S") {
+            b.err(path, line, "pattern must start with a word and have single spaces".into());
+            continue;
+        }
+        // Head: the literal words up to the first gap or slot.
+        let split = words
+            .iter()
+            .position(|w| matches!(*w, "*" | "$S"))
+            .unwrap_or(words.len());
+        let rest: Vec<Elem> = words[split..]
+            .iter()
+            .map(|w| match *w {
+                "*" => Elem::Gap,
+                "$S" => Elem::Source,
+                w => Elem::Word(w.to_ascii_lowercase()),
+            })
+            .collect();
+        if rest.last() == Some(&Elem::Gap) {
+            b.err(path, line, "pattern may not end with a gap".into());
+            continue;
+        }
+        let weight = words.iter().filter(|w| !matches!(**w, "*" | "$S")).count();
+        let id = b.patterns.len() as u32;
+        b.patterns.push(EventPattern {
+            code,
+            noun,
+            sym,
+            yields,
+            rest,
+            weight,
+            line,
+        });
+        let tail = words[1..split].join(" ");
+        let forms = if noun {
+            noun_forms(words[0])
+        } else {
+            verb_forms(words[0], irregular)
+        };
+        for (form, participle) in forms {
+            let phrase = if tail.is_empty() {
+                form
+            } else {
+                format!("{form} {tail}")
+            };
+            b.add(&phrase, Item::Trigger { pattern: id, participle }, false);
+        }
+    }
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// A verb's forms, each with whether it can be a past participle. Over-generation ("visitted") is
+/// harmless: a form that is not English never matches.
+pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<(String, bool)> {
+    let l = lemma.to_ascii_lowercase();
+    let b = l.as_bytes();
+    let n = b.len();
+    let mut out = vec![(l.clone(), false)];
+    let ends_cy = n >= 2 && b[n - 1] == b'y' && !is_vowel(b[n - 2]);
+    // Third person.
+    if l.ends_with('s') || l.ends_with('x') || l.ends_with('z') || l.ends_with("ch") || l.ends_with("sh") {
+        out.push((format!("{l}es"), false));
+    } else if ends_cy {
+        out.push((format!("{}ies", &l[..n - 1]), false));
+    } else {
+        out.push((format!("{l}s"), false));
+    }
+    // Past and -ing.
+    if l.ends_with('e') {
+        out.push((format!("{l}d"), true));
+        if l.ends_with("ee") {
+            out.push((format!("{l}ing"), false));
+        } else if l.ends_with("ie") {
+            out.push((format!("{}ying", &l[..n - 2]), false));
+        } else {
+            out.push((format!("{}ing", &l[..n - 1]), false));
+        }
+    } else if ends_cy {
+        out.push((format!("{}ied", &l[..n - 1]), true));
+        out.push((format!("{l}ing"), false));
+    } else {
+        out.push((format!("{l}ed"), true));
+        out.push((format!("{l}ing"), false));
+        // Consonant-vowel-consonant: ban → banned, commit → committed.
+        if n >= 3 && !is_vowel(b[n - 1]) && is_vowel(b[n - 2]) && !is_vowel(b[n - 3]) && !b"wxy".contains(&b[n - 1]) {
+            let last = b[n - 1] as char;
+            out.push((format!("{l}{last}ed"), true));
+            out.push((format!("{l}{last}ing"), false));
+        }
+    }
+    if let Some(forms) = irregular.get(&l) {
+        for f in forms {
+            out.push((f.clone(), true));
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+/// A noun's singular and plural.
+pub fn noun_forms(noun: &str) -> Vec<(String, bool)> {
+    let l = noun.to_ascii_lowercase();
+    let n = l.len();
+    let b = l.as_bytes();
+    let plural = if l.ends_with('s') || l.ends_with('x') || l.ends_with("ch") || l.ends_with("sh") {
+        format!("{l}es")
+    } else if n >= 2 && b[n - 1] == b'y' && !is_vowel(b[n - 2]) {
+        format!("{}ies", &l[..n - 1])
+    } else {
+        format!("{l}s")
+    };
+    vec![(l, false), (plural, false)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verb_forms_cover_regular_and_irregular() {
+        let mut irr = HashMap::new();
+        irr.insert("meet".to_string(), vec!["met".to_string()]);
+        let forms = |l: &str| -> Vec<String> { verb_forms(l, &irr).into_iter().map(|f| f.0).collect() };
+        let visit = forms("visit");
+        for f in ["visit", "visits", "visited", "visiting"] {
+            assert!(visit.contains(&f.to_string()), "{f}");
+        }
+        assert!(forms("ban").contains(&"banned".to_string()));
+        assert!(forms("impose").contains(&"imposed".to_string()));
+        assert!(forms("impose").contains(&"imposing".to_string()));
+        assert!(forms("accompany").contains(&"accompanied".to_string()));
+        assert!(forms("meet").contains(&"met".to_string()));
+        assert!(forms("discuss").contains(&"discusses".to_string()));
+    }
+
+    #[test]
+    fn builtin_dictionaries_load() {
+        let lex = Lexicon::builtin().unwrap_or_else(|e| panic!("{e}"));
+        assert!(lex.actors.len() > 1000);
+        assert!(lex.patterns.len() > 150);
+        assert!(!lex.persons.is_empty());
+    }
+
+    #[test]
+    fn bad_lines_name_file_and_line() {
+        let files = [
+            ("x/events.tsv", "042\tverb\tvisit\t-\n999\tverb\tfoo\t-\n042\tadverb\tfoo\t-\n"),
+            ("x/countries.tsv", "Russia\tRUS\t-\tname\nRussia\tRUS\t-\tname\nIran\tirn\t-\tname\n"),
+        ];
+        let errs = Lexicon::from_files(&files).unwrap_err();
+        let got: Vec<String> = errs.0.iter().map(|e| format!("{}:{}", e.path, e.line)).collect();
+        assert_eq!(got, vec!["x/events.tsv:2", "x/events.tsv:3", "x/countries.tsv:2", "x/countries.tsv:3"]);
+    }
+}
