@@ -89,6 +89,16 @@ const SUBORDINATORS: &[&str] = &[
     "because", "although", "though", "whereas", "while", "but", "unless", "which", "who", "whom", "so",
 ];
 
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "same", "new",
+];
+
+/// Prepositions: an actor right after one is an object or oblique, not a subject.
+const PREPOSITIONS: &[&str] = &[
+    "with", "to", "in", "on", "against", "from", "for", "of", "at", "by", "into", "toward", "towards", "about",
+    "between", "through", "over", "under", "within",
+];
+
 const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"];
 
 /// An actor reference resolved to codes.
@@ -551,7 +561,12 @@ impl<'a> SentenceView<'a> {
         };
         match w.as_str() {
             "it" | "its" => {
-                let r = earlier().find(|r| r.person.is_none() && !r.plural).cloned();
+                // A state or organisation, not a group within it.
+                let r = earlier()
+                    .find(|r| {
+                        r.person.is_none() && !r.plural && matches!(r.role.as_deref(), None | Some("GOV" | "IGO"))
+                    })
+                    .cloned();
                 Some((1, r.into_iter().collect()))
             }
             "he" | "his" | "him" | "she" | "her" => {
@@ -581,9 +596,12 @@ impl<'a> SentenceView<'a> {
                 }
                 let mut pair: Vec<Ref> = Vec::new();
                 for r in earlier() {
-                    if r.person.is_none() && pair.iter().all(|p| p.country != r.country) {
+                    if pair.iter().all(|p| p.country != r.country) {
                         pair.push(Ref {
                             role: None,
+                            person: None,
+                            name: None,
+                            plural: false,
                             ..r.clone()
                         });
                         if pair.len() == 2 {
@@ -620,6 +638,10 @@ impl<'a> SentenceView<'a> {
                     continue;
                 }
                 let p = &self.coder.lexicon.patterns[*pattern as usize];
+                // After a determiner a verb form is a noun or adjective: "the free trade zone".
+                if !p.noun && i > 0 && DETERMINERS.iter().any(|d| self.word(i - 1).eq_ignore_ascii_case(d)) {
+                    continue;
+                }
                 let Some((end, slot)) = self.match_rest(&p.rest, h.end, mentions) else {
                     continue;
                 };
@@ -697,8 +719,9 @@ impl<'a> SentenceView<'a> {
 
     // ----- arguments -----
 
-    fn mention_ending_before(&self, mentions: &[Mention], i: usize, stop_at_verbs: bool) -> Option<usize> {
-        let _ = stop_at_verbs;
+    /// The subject: the nearest actor to the left in the clause that is not the object of a preposition
+    /// ("in Iran, Russia ..."; but "many in Iran" speaks for Iran).
+    fn mention_ending_before(&self, mentions: &[Mention], i: usize) -> Option<usize> {
         let mut j = i;
         while j > 0 {
             j -= 1;
@@ -706,7 +729,18 @@ impl<'a> SentenceView<'a> {
                 return None;
             }
             if let Some(m) = mentions.iter().position(|m| m.end == j + 1) {
-                // A mention inside a prepositional phrase is not a subject: "in Iran, Russia ...".
+                let start = mentions[m].start;
+                let prep = start > 0 && PREPOSITIONS.iter().any(|p| self.word(start - 1).eq_ignore_ascii_case(p));
+                let quantified = start > 1
+                    && self.is(start - 1, "in")
+                    && matches!(
+                        self.word(start - 2).to_ascii_lowercase().as_str(),
+                        "many" | "some" | "most" | "few" | "those" | "people" | "officials" | "others"
+                    );
+                if prep && !quantified {
+                    j = start;
+                    continue;
+                }
                 return Some(m);
             }
         }
@@ -775,12 +809,12 @@ impl<'a> SentenceView<'a> {
         // Passive: the agent after "by" is the source, the subject the target.
         let mut source_m: Option<usize> = t.slot_source;
         if passive {
-            let subject = self.mention_ending_before(mentions, t.start, false);
+            let subject = self.mention_ending_before(mentions, t.start);
             let agent = target_m.filter(|&m| mentions[m].start > 0 && self.is(mentions[m].start - 1, "by"));
             source_m = agent;
             target_m = subject;
         } else if source_m.is_none() {
-            source_m = self.mention_ending_before(mentions, t.start, false);
+            source_m = self.mention_ending_before(mentions, t.start);
         }
         let mut source: Vec<Ref> = source_m.map(|m| mentions[m].refs.clone()).unwrap_or_default();
         let mut target: Option<Ref> = target_m.and_then(first);
@@ -796,27 +830,55 @@ impl<'a> SentenceView<'a> {
                 }
             }
         }
-        // Symmetric events take a missing side from elsewhere in the sentence, or from "bilateral".
+        // Symmetric events take a missing side from elsewhere in their stretch of the sentence (up to the
+        // neighbouring events), or from "bilateral". A bare noun ("cooperation") takes its sides only from
+        // the words right before it: "Russian-Iranian cooperation".
         if p.sym && (source.is_empty() || target.is_none()) {
-            let have: Vec<&str> = source
+            let bare = p.noun && p.rest.is_empty() && !self.coder.lexicon.ends_with_preposition(t.pattern);
+            let have: Vec<String> = source
                 .iter()
-                .map(|r| r.country.as_str())
-                .chain(target.iter().map(|r| r.country.as_str()))
+                .map(|r| r.country.clone())
+                .chain(target.iter().map(|r| r.country.clone()))
                 .collect();
             let mut others: Vec<Ref> = Vec::new();
-            for m in mentions.iter() {
-                for r in &m.refs {
-                    if !have.contains(&r.country.as_str()) && others.iter().all(|o| o.country != r.country) {
-                        others.push(r.clone());
+            let add = |r: &Ref, others: &mut Vec<Ref>| {
+                if !have.contains(&r.country) && others.iter().all(|o| o.country != r.country) {
+                    others.push(r.clone());
+                }
+            };
+            if bare {
+                // Modifiers: mentions ending right before the trigger, joined by "-", "/" or "and".
+                let mut end = t.start;
+                while let Some(m) = mentions.iter().rposition(|m| m.end == end && !m.pronoun) {
+                    for r in &mentions[m].refs {
+                        add(r, &mut others);
+                    }
+                    let s0 = mentions[m].start;
+                    if s0 > 0 && matches!(self.word(s0 - 1), "-" | "/" | "and" | "–") {
+                        end = s0 - 1;
+                    } else {
+                        break;
+                    }
+                }
+            } else {
+                let lo = triggers[..k]
+                    .iter()
+                    .rev()
+                    .find(|u| !u.suppressed)
+                    .map_or(0, |u| u.end);
+                let hi = triggers[k + 1..]
+                    .iter()
+                    .find(|u| !u.suppressed)
+                    .map_or(self.tokens.len(), |u| u.start);
+                for m in mentions.iter().filter(|m| m.start >= lo && m.end <= hi) {
+                    for r in &m.refs {
+                        add(r, &mut others);
                     }
                 }
             }
-            if others.len() < 2 - have.len() && (t.start > 0 && self.is(t.start - 1, "bilateral")) {
-                others.clear();
+            if others.len() + have.len() < 2 && t.start > 0 && self.is(t.start - 1, "bilateral") {
                 for r in ctx.recent.iter().rev() {
-                    if !have.contains(&r.country.as_str()) && others.iter().all(|o| o.country != r.country) {
-                        others.push(r.clone());
-                    }
+                    add(r, &mut others);
                 }
             }
             let mut others = others.into_iter();

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/actors/countries.tsv", include_str!("../../../data/actors/countries.tsv")),
     ("data/actors/igos.tsv", include_str!("../../../data/actors/igos.tsv")),
+    ("data/actors/regions.tsv", include_str!("../../../data/actors/regions.tsv")),
     ("data/actors/people.tsv", include_str!("../../../data/actors/people.tsv")),
     ("data/actors/roles.tsv", include_str!("../../../data/actors/roles.tsv")),
     ("data/cues.tsv", include_str!("../../../data/cues.tsv")),
@@ -84,6 +85,7 @@ pub struct EventPattern {
     /// How many literal words the pattern has: longer patterns win.
     pub weight: usize,
     pub line: usize,
+    pub head_ends_in_preposition: bool,
 }
 
 /// A pattern element after the head.
@@ -239,6 +241,12 @@ impl Lexicon {
             }
         }
         out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    }
+
+    /// Whether the pattern's head ends in a preposition ("visit to", "sanctions against"): its target
+    /// follows.
+    pub fn ends_with_preposition(&self, pattern: u32) -> bool {
+        self.patterns.get(pattern as usize).is_some_and(|p| p.head_ends_in_preposition)
     }
 
     pub fn phrase_count(&self) -> usize {
@@ -460,6 +468,11 @@ fn load_events(b: &mut Builder, path: &str, text: &str, irregular: &HashMap<Stri
             rest,
             weight,
             line,
+            head_ends_in_preposition: split > 1
+                && matches!(
+                    words[split - 1],
+                    "to" | "with" | "against" | "on" | "of" | "for" | "in" | "from" | "between"
+                ),
         });
         let tail = words[1..split].join(" ");
         let forms = if noun {

@@ -181,7 +181,8 @@ impl ActorCode {
     pub fn new(country: Option<&str>, role: Option<&str>) -> ActorCode {
         let mut s = String::new();
         s.push_str(country.unwrap_or("---"));
-        if let Some(r) = role {
+        // An organisation's code is its own: "EUR", not "EURIGO".
+        if let Some(r) = role.filter(|r| *r != "IGO") {
             s.push_str(r);
         }
         ActorCode(s)
