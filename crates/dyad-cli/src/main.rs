@@ -158,17 +158,28 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0;
     let flush = |batch: &mut Vec<Document>, writer: &mut output::Writer<_>, stats: &mut Stats| -> Result<()> {
-        let coded: Vec<(usize, Vec<Event>)> = pool.install(|| {
+        let coded: Vec<Option<(usize, Vec<Event>)>> = pool.install(|| {
             batch
                 .par_iter()
                 .map_init(dyad_coder::Scratch::default, |scratch, doc| {
-                    let mut events = Vec::new();
-                    let s = coder.code_into(doc, scratch, &mut events);
-                    (s.sentences, events)
+                    // A bug in the coder must not cost the rest of the batch: the document is reported
+                    // and skipped.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut events = Vec::new();
+                        let s = coder.code_into(doc, scratch, &mut events);
+                        (s.sentences, events)
+                    }))
+                    .ok()
                 })
                 .collect()
         });
-        for (sentences, events) in coded {
+        for (doc, result) in batch.iter().zip(coded) {
+            let Some((sentences, events)) = result else {
+                eprintln!("dyad: error: {}: internal error while coding; document skipped", doc.id);
+                stats.problems += 1;
+                stats.skipped += 1;
+                continue;
+            };
             stats.sentences += sentences;
             for e in events.iter().filter(|e| !a.asserted || e.asserted()) {
                 writer.write(e)?;

@@ -683,7 +683,9 @@ impl<'a> SentenceView<'a> {
             Elem::Word(w) => {
                 let t = self.word(i);
                 let ok = t.eq_ignore_ascii_case(w)
-                    || t.len() == w.len() + 1 && t[..w.len()].eq_ignore_ascii_case(w) && t.ends_with('s');
+                    || t.len() == w.len() + 1
+                        && t.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w))
+                        && t.ends_with('s');
                 if ok {
                     self.match_rest(more, i + 1, mentions)
                 } else {

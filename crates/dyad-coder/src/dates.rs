@@ -166,7 +166,7 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
         }
         // Decades: 1990s, the early 2010s.
         if tokens[i].kind == TokenKind::Number && w.len() == 5 && w.ends_with("0s") {
-            if let Some(y) = year_of(&w[..4]) {
+            if let Some(y) = w.get(..4).and_then(year_of) {
                 let start = if i > 0 && matches!(lower(i - 1).as_str(), "early" | "mid" | "late") {
                     i - 1
                 } else {

@@ -32,12 +32,51 @@ const OPENERS: &[&str] = &[
     "This", "Those", "Thus", "Today", "Under", "We", "What", "When", "While", "Yet",
 ];
 
+/// Sentences longer than this many bytes are cut at a space: no news sentence is this long, and the
+/// coder's work per sentence must stay bounded whatever the input (a 50 MB line without a period).
+pub const MAX_SENTENCE_BYTES: usize = 4096;
+
 /// Splits a text into sentences, each tagged with its paragraph number.
 pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (paragraph, para) in paragraphs(text).into_iter().enumerate() {
         split_paragraph(text, para, paragraph, &mut out);
     }
+    if out.iter().any(|s| s.span.len() > MAX_SENTENCE_BYTES) {
+        out = out.into_iter().flat_map(|s| cut_long(text, s)).collect();
+    }
+    out
+}
+
+fn cut_long(text: &str, s: Sentence) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = s.span.start;
+    while s.span.end - start > MAX_SENTENCE_BYTES {
+        let mut limit = start + MAX_SENTENCE_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let piece = &text[start..limit];
+        let cut = match piece.rfind(char::is_whitespace) {
+            Some(k) if k > 0 => start + k,
+            _ => limit,
+        };
+        let end = start + text[start..cut].trim_end().len();
+        if end > start {
+            out.push(Sentence {
+                span: Span::new(start, end),
+                ..s
+            });
+        }
+        start = cut + text[cut..].len() - text[cut..].trim_start().len();
+        if start >= s.span.end {
+            return out;
+        }
+    }
+    out.push(Sentence {
+        span: Span::new(start, s.span.end),
+        ..s
+    });
     out
 }
 
@@ -433,6 +472,19 @@ mod tests {
         assert_eq!(s[0].paragraph, 0);
         assert_eq!(s[1].paragraph, 1);
         assert_eq!(s[2].paragraph, 2);
+    }
+
+    #[test]
+    fn overlong_sentences_are_cut_at_spaces() {
+        let t = "word ".repeat(3000);
+        let s = sentences(&t);
+        assert!(s.len() >= 3);
+        for x in &s {
+            assert!(x.span.len() <= MAX_SENTENCE_BYTES);
+            assert!(!x.span.text(&t).starts_with(' ') && !x.span.text(&t).ends_with(' '));
+        }
+        let joined: String = s.iter().map(|x| x.span.text(&t)).collect::<Vec<_>>().join(" ");
+        assert_eq!(joined, t.trim());
     }
 
     #[test]
