@@ -38,7 +38,11 @@ pub fn peak_rss_mib() -> Option<f64> {
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into())
 }
 
@@ -102,13 +106,38 @@ pub fn run(a: BenchArgs) -> Result<ExitCode> {
     if (s2, e2) != (sentences, n_events) {
         bail!("parallel run disagrees: {s2} sentences, {e2} events vs {sentences}, {n_events}");
     }
-    println!("machine      {} ({} cores available)", cpu_model(), std::thread::available_parallelism().map_or(1, |n| n.get()));
-    println!("input        {} documents, {:.1} MB ({} copies of {:.2} MB), {} sentences, {} events", docs.len(), mb, copy, base_bytes as f64 / (1u64 << 20) as f64, sentences, n_events);
+    println!(
+        "machine      {} ({} cores available)",
+        cpu_model(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "input        {} documents, {:.1} MB ({} copies of {:.2} MB), {} sentences, {} events",
+        docs.len(),
+        mb,
+        copy,
+        base_bytes as f64 / (1u64 << 20) as f64,
+        sentences,
+        n_events
+    );
     println!("coder build  {:.3} s", build.as_secs_f64());
-    println!("1 thread     {:>9.0} sentences/s  {:>6.2} MB/s  ({:.2} s)", sentences as f64 / single, mb / single, single);
-    println!("{threads} threads    {:>9.0} sentences/s  {:>6.2} MB/s  ({:.2} s, {:.2}x)", sentences as f64 / multi, mb / multi, multi, single / multi);
+    println!(
+        "1 thread     {:>9.0} sentences/s  {:>6.2} MB/s  ({:.2} s)",
+        sentences as f64 / single,
+        mb / single,
+        single
+    );
+    println!(
+        "{threads} threads    {:>9.0} sentences/s  {:>6.2} MB/s  ({:.2} s, {:.2}x)",
+        sentences as f64 / multi,
+        mb / multi,
+        multi,
+        single / multi
+    );
     if let Some(p) = peak_rss_mib() {
-        println!("peak memory  {p:.0} MiB (includes the {mb:.0} MB corpus held in memory for timing)");
+        println!(
+            "peak memory  {p:.0} MiB (includes the {mb:.0} MB corpus held in memory for timing)"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

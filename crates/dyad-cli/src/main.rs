@@ -21,7 +21,11 @@ use std::process::ExitCode;
 pub const EXAMPLE: &str = include_str!("../../../data/example/article.txt");
 
 #[derive(Parser)]
-#[command(name = "dyad", version, about = "Political event coding: who did what to whom, when, by whose account")]
+#[command(
+    name = "dyad",
+    version,
+    about = "Political event coding: who did what to whom, when, by whose account"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,7 +55,8 @@ impl CoderArgs {
     pub fn build(&self) -> Result<Coder> {
         let mut dictionaries = Vec::new();
         for d in &self.dicts {
-            let text = std::fs::read_to_string(d).with_context(|| format!("cannot read dictionary {}", d.display()))?;
+            let text = std::fs::read_to_string(d)
+                .with_context(|| format!("cannot read dictionary {}", d.display()))?;
             dictionaries.push((d.display().to_string(), text));
         }
         let settings = Settings::from_options(Options {
@@ -111,8 +116,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Builds the thread pool for `--threads`.
@@ -135,19 +142,28 @@ const BATCH_DOCS: usize = 512;
 fn code(a: CodeArgs) -> Result<ExitCode> {
     let coder = a.coder.build()?;
     let format = match a.format.as_deref() {
-        Some(f) => output::Format::parse(f).with_context(|| format!("unknown --format {f:?} (want jsonl, csv or table)"))?,
+        Some(f) => output::Format::parse(f)
+            .with_context(|| format!("unknown --format {f:?} (want jsonl, csv or table)"))?,
         None if io::stdout().is_terminal() => output::Format::Table,
         None => output::Format::Jsonl,
     };
-    let input_format = Format::parse(&a.input_format)
-        .with_context(|| format!("unknown --input-format {:?} (want auto, text or jsonl)", a.input_format))?;
+    let input_format = Format::parse(&a.input_format).with_context(|| {
+        format!(
+            "unknown --input-format {:?} (want auto, text or jsonl)",
+            a.input_format
+        )
+    })?;
     let text_date = match &a.date {
-        Some(d) => Some(d.parse().with_context(|| format!("--date {d:?} is not YYYY-MM-DD"))?),
+        Some(d) => Some(
+            d.parse()
+                .with_context(|| format!("--date {d:?} is not YYYY-MM-DD"))?,
+        ),
         None => None,
     };
     let pool = pool(a.threads)?;
     let reader: Box<dyn Iterator<Item = Read>> = if a.example {
-        let doc = Document::new("example", EXAMPLE).with_date(text_date.or("2026-11-20".parse().ok()));
+        let doc =
+            Document::new("example", EXAMPLE).with_date(text_date.or("2026-11-20".parse().ok()));
         Box::new(std::iter::once(Read::Doc(Box::new(doc))))
     } else {
         Box::new(Reader::new(&a.paths, input_format).with_text_date(text_date))
@@ -157,7 +173,10 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
     let mut stats = Stats::default();
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0;
-    let flush = |batch: &mut Vec<Document>, writer: &mut output::Writer<_>, stats: &mut Stats| -> Result<()> {
+    let flush = |batch: &mut Vec<Document>,
+                 writer: &mut output::Writer<_>,
+                 stats: &mut Stats|
+     -> Result<()> {
         let coded: Vec<Option<(usize, Vec<Event>)>> = pool.install(|| {
             batch
                 .par_iter()
@@ -175,7 +194,10 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
         });
         for (doc, result) in batch.iter().zip(coded) {
             let Some((sentences, events)) = result else {
-                eprintln!("dyad: error: {}: internal error while coding; document skipped", doc.id);
+                eprintln!(
+                    "dyad: error: {}: internal error while coding; document skipped",
+                    doc.id
+                );
                 stats.problems += 1;
                 stats.skipped += 1;
                 continue;

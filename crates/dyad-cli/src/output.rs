@@ -90,14 +90,14 @@ impl<W: Write> Writer<W> {
             Format::Csv => {}
             Format::Table => {
                 if !started {
-
                     writeln!(
                         out,
                         "{:<11} {:<14} {:<5} {:<14} {:<5} {:<22} SENTENCE",
                         "DATE", "SOURCE", "CODE", "TARGET", "FLAGS", "TRIGGER"
                     )?;
                 }
-                let code = |a: &Option<Actor>| a.as_ref().map_or("-".to_string(), |a| a.code.0.clone());
+                let code =
+                    |a: &Option<Actor>| a.as_ref().map_or("-".to_string(), |a| a.code.0.clone());
                 let mut flags = String::new();
                 if e.negated {
                     flags.push('N');
@@ -162,48 +162,48 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 fn write_csv<W: Write>(w: &mut csv::Writer<W>, e: &Event, started: bool) -> Result<()> {
-        if !started {
-            w.write_record(CSV_COLUMNS)?;
+    if !started {
+        w.write_record(CSV_COLUMNS)?;
+    }
+    let side = |a: &Option<Actor>| -> [String; 4] {
+        match a {
+            Some(a) => [
+                a.code.0.clone(),
+                a.country.clone().unwrap_or_default(),
+                a.role.clone().unwrap_or_default(),
+                a.text.clone(),
+            ],
+            None => Default::default(),
         }
-        let side = |a: &Option<Actor>| -> [String; 4] {
-            match a {
-                Some(a) => [
-                    a.code.0.clone(),
-                    a.country.clone().unwrap_or_default(),
-                    a.role.clone().unwrap_or_default(),
-                    a.text.clone(),
-                ],
-                None => Default::default(),
-            }
-        };
-        let [sc, sco, sr, st] = side(&e.source);
-        let [tc, tco, tr, tt] = side(&e.target);
-        w.write_record([
-            e.doc_id.0.as_str(),
-            &e.event_id,
-            &e.sentence_index.to_string(),
-            e.date.value.as_deref().unwrap_or(""),
-            &format!("{:?}", e.date.precision).to_lowercase(),
-            &format!("{:?}", e.date.basis).to_lowercase(),
-            &sc,
-            &sco,
-            &sr,
-            &st,
-            &tc,
-            &tco,
-            &tr,
-            &tt,
-            e.cameo.as_str(),
-            &e.root,
-            &e.quad_class.to_string(),
-            &e.goldstein.to_string(),
-            &e.negated.to_string(),
-            &e.hedged.to_string(),
-            e.attribution.as_ref().map_or("", |a| a.text.as_str()),
-            &e.trigger.text,
-            &e.span.start.to_string(),
-            &e.span.end.to_string(),
-            &e.sentence,
-        ])?;
+    };
+    let [sc, sco, sr, st] = side(&e.source);
+    let [tc, tco, tr, tt] = side(&e.target);
+    w.write_record([
+        e.doc_id.0.as_str(),
+        &e.event_id,
+        &e.sentence_index.to_string(),
+        e.date.value.as_deref().unwrap_or(""),
+        &format!("{:?}", e.date.precision).to_lowercase(),
+        &format!("{:?}", e.date.basis).to_lowercase(),
+        &sc,
+        &sco,
+        &sr,
+        &st,
+        &tc,
+        &tco,
+        &tr,
+        &tt,
+        e.cameo.as_str(),
+        &e.root,
+        &e.quad_class.to_string(),
+        &e.goldstein.to_string(),
+        &e.negated.to_string(),
+        &e.hedged.to_string(),
+        e.attribution.as_ref().map_or("", |a| a.text.as_str()),
+        &e.trigger.text,
+        &e.span.start.to_string(),
+        &e.span.end.to_string(),
+        &e.sentence,
+    ])?;
     Ok(())
 }

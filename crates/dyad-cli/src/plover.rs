@@ -81,8 +81,10 @@ pub struct Scores {
 
 pub fn run(a: PloverArgs) -> Result<ExitCode> {
     let coder = a.coder.build()?;
-    let text = std::fs::read_to_string(&a.path).with_context(|| format!("cannot read {}", a.path.display()))?;
-    let records: Vec<Value> = serde_json::from_str(&text).with_context(|| format!("{} is not a JSON array", a.path.display()))?;
+    let text = std::fs::read_to_string(&a.path)
+        .with_context(|| format!("cannot read {}", a.path.display()))?;
+    let records: Vec<Value> = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a JSON array", a.path.display()))?;
     let mut s = Scores::default();
     let mut by_root: BTreeMap<u8, (usize, usize, usize)> = BTreeMap::new();
     for r in &records {
@@ -108,8 +110,14 @@ pub fn run(a: PloverArgs) -> Result<ExitCode> {
             .collect();
         let pair = |e: &Event| {
             (
-                e.source.as_ref().and_then(|a| a.country.clone()).unwrap_or_default(),
-                e.target.as_ref().and_then(|a| a.country.clone()).unwrap_or_default(),
+                e.source
+                    .as_ref()
+                    .and_then(|a| a.country.clone())
+                    .unwrap_or_default(),
+                e.target
+                    .as_ref()
+                    .and_then(|a| a.country.clone())
+                    .unwrap_or_default(),
             )
         };
         let fits = |e: &Event| {
@@ -130,7 +138,10 @@ pub fn run(a: PloverArgs) -> Result<ExitCode> {
                 entry.2 += 1;
             }
             if a.errors && !right {
-                println!("ROOT {id}: gold {root:02}, coded {} ({})\n  {sentence}", primary.cameo, primary.trigger.text);
+                println!(
+                    "ROOT {id}: gold {root:02}, coded {} ({})\n  {sentence}",
+                    primary.cameo, primary.trigger.text
+                );
             }
         } else if a.errors {
             println!("MISS {id}: gold {root:02}\n  {sentence}");
@@ -153,10 +164,23 @@ pub fn run(a: PloverArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("sentences                 {}", s.sentences);
-    println!("with an asserted event    {} ({:.3})", s.found, ratio(s.found, s.sentences));
-    println!("root accuracy (found)     {:.3} ({}/{})", s.root_accuracy, s.root_right, s.found);
-    println!("dyad precision            {:.3} ({}/{})", s.dyad_precision, s.predictions_right, s.predictions_scored);
-    println!("dyad recall               {:.3} ({}/{})", s.dyad_recall, s.dyads_recalled, s.gold_dyads);
+    println!(
+        "with an asserted event    {} ({:.3})",
+        s.found,
+        ratio(s.found, s.sentences)
+    );
+    println!(
+        "root accuracy (found)     {:.3} ({}/{})",
+        s.root_accuracy, s.root_right, s.found
+    );
+    println!(
+        "dyad precision            {:.3} ({}/{})",
+        s.dyad_precision, s.predictions_right, s.predictions_scored
+    );
+    println!(
+        "dyad recall               {:.3} ({}/{})",
+        s.dyad_recall, s.dyads_recalled, s.gold_dyads
+    );
     println!("\nroot  sentences  found  root right");
     for (root, (n, f, r)) in by_root {
         println!("{root:02}    {n:>9}  {f:>5}  {r:>10}");

@@ -51,16 +51,26 @@ fn lines(o: &Output) -> Vec<serde_json::Value> {
 fn jsonl_output_validates_against_the_event_schema() {
     let schema_path = shared().join("schema/event.schema.json");
     let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema readable")).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema readable"))
+            .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let seed = shared().join("seed/russia-iran-relations.txt");
     let voa = shared().join("corpus/voa.jsonl");
-    let out = dyad(&["code", "--format", "jsonl", seed.to_str().unwrap(), voa.to_str().unwrap()]);
+    let out = dyad(&[
+        "code",
+        "--format",
+        "jsonl",
+        seed.to_str().unwrap(),
+        voa.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let events = lines(&out);
     assert!(events.len() > 50, "only {} events", events.len());
     for e in &events {
-        let errors: Vec<String> = validator.iter_errors(e).map(|err| err.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(e)
+            .map(|err| err.to_string())
+            .collect();
         assert!(errors.is_empty(), "{e}\n{errors:?}");
     }
     // Publication dates of the VOA stories anchor their events; the plain-text seed has none.
@@ -83,16 +93,28 @@ fn example_runs_and_formats_agree() {
     let table = dyad(&["code", "--example", "--format", "table"]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.starts_with("DATE"), "{text}");
-    assert_eq!(text.lines().filter(|l| l.contains(" 042 ")).count(), 1, "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.contains(" 042 ")).count(),
+        1,
+        "{text}"
+    );
 }
 
 #[test]
 fn bad_input_is_reported_counted_and_the_rest_is_coded() {
     let dir = tmp("bad_input");
-    std::fs::write(dir.join("a_good.txt"), "In 2007, Vladimir Putin visited Iran.\n").unwrap();
+    std::fs::write(
+        dir.join("a_good.txt"),
+        "In 2007, Vladimir Putin visited Iran.\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("b_empty.txt"), "").unwrap();
     std::fs::write(dir.join("c_binary.txt"), b"\x00\x01\x02ELF\x00").unwrap();
-    std::fs::write(dir.join("d_latin1.txt"), b"Caf\xe9 talk.\nIsrael attacked Syria in 2019.\n").unwrap();
+    std::fs::write(
+        dir.join("d_latin1.txt"),
+        b"Caf\xe9 talk.\nIsrael attacked Syria in 2019.\n",
+    )
+    .unwrap();
     let jsonl = [
         r#"{"id":"ok1","text":"Russia imposed sanctions on Ukraine.","date":"2022-03-01"}"#,
         r#"{"id":"broken","text": "#,
@@ -108,10 +130,15 @@ fn bad_input_is_reported_counted_and_the_rest_is_coded() {
     std::fs::write(dir.join("e_records.jsonl"), jsonl).unwrap();
     let out = dyad(&["code", "--format", "jsonl", dir.to_str().unwrap()]);
     let err = stderr(&out);
-    assert!(out.status.success(), "problems do not fail the run without --strict: {err}");
+    assert!(
+        out.status.success(),
+        "problems do not fail the run without --strict: {err}"
+    );
     let events = lines(&out);
-    let docs: std::collections::BTreeSet<String> =
-        events.iter().map(|e| e["doc_id"].as_str().unwrap().to_string()).collect();
+    let docs: std::collections::BTreeSet<String> = events
+        .iter()
+        .map(|e| e["doc_id"].as_str().unwrap().to_string())
+        .collect();
     for d in ["a_good.txt", "d_latin1.txt", "ok1", "ok2"] {
         assert!(docs.contains(d), "{d} was not coded: {docs:?}\n{err}");
     }
@@ -132,7 +159,13 @@ fn bad_input_is_reported_counted_and_the_rest_is_coded() {
     assert!(err.contains("4 documents"), "{err}");
     assert!(err.contains("10 problems (8 records skipped)"), "{err}");
     // --strict turns the first problem into a failure.
-    let strict = dyad(&["code", "--strict", "--format", "jsonl", dir.to_str().unwrap()]);
+    let strict = dyad(&[
+        "code",
+        "--strict",
+        "--format",
+        "jsonl",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(strict.status.code(), Some(1));
 }
 
@@ -156,7 +189,10 @@ fn stdin_text_and_jsonl() {
     assert_eq!(ev.len(), 1, "{}", stderr(&text));
     assert_eq!(ev[0]["doc_id"], "stdin");
     assert_eq!(ev[0]["date"]["value"], "2019-01-08");
-    let jsonl = dyad_stdin(&["code", "--format", "jsonl"], br#"{"id":"x","text":"Israel attacked Syria."}"#);
+    let jsonl = dyad_stdin(
+        &["code", "--format", "jsonl"],
+        br#"{"id":"x","text":"Israel attacked Syria."}"#,
+    );
     assert_eq!(lines(&jsonl)[0]["doc_id"], "x");
 }
 

@@ -17,7 +17,8 @@ use crate::dict::DictErrors;
 use crate::lexicon::{ActorKind, CueKind, Elem, Hit, Item, Lexicon};
 use crate::segment;
 use crate::types::{
-    Actor, ActorCode, Date, DateBasis, Document, Event, EventDate, Precision, Span, SpanText, Token, TokenKind,
+    Actor, ActorCode, Date, DateBasis, Document, Event, EventDate, Precision, Span, SpanText,
+    Token, TokenKind,
 };
 
 /// Raw, all-optional options as read from flags or a file.
@@ -86,20 +87,24 @@ pub struct Scratch {
 }
 
 const SUBORDINATORS: &[&str] = &[
-    "because", "although", "though", "whereas", "while", "but", "unless", "which", "who", "whom", "so",
+    "because", "although", "though", "whereas", "while", "but", "unless", "which", "who", "whom",
+    "so",
 ];
 
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "same", "new",
+    "a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our",
+    "same", "new",
 ];
 
 /// Prepositions: an actor right after one is an object or oblique, not a subject.
 const PREPOSITIONS: &[&str] = &[
-    "with", "to", "in", "on", "against", "from", "for", "of", "at", "by", "into", "toward", "towards", "about",
-    "between", "through", "over", "under", "within",
+    "with", "to", "in", "on", "against", "from", "for", "of", "at", "by", "into", "toward",
+    "towards", "about", "between", "through", "over", "under", "within",
 ];
 
-const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"];
+const BE_FORMS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "get", "got", "gets",
+];
 
 /// An actor reference resolved to codes.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +144,8 @@ struct Trigger {
 struct Context {
     paragraph: usize,
     recent: Vec<Ref>,
+    /// The previous sentence's first actor: its likely subject, which a sentence-initial pronoun continues.
+    last_subject: Option<Ref>,
     carry: Option<(String, Precision)>,
 }
 
@@ -152,7 +159,10 @@ impl Coder {
                 cameo_text = (path, text);
                 continue;
             }
-            match files.iter().position(|(p, _)| p.rsplit('/').next() == Some(name)) {
+            match files
+                .iter()
+                .position(|(p, _)| p.rsplit('/').next() == Some(name))
+            {
                 Some(k) => files[k] = (path, text),
                 None => files.push((path, text)),
             }
@@ -191,7 +201,12 @@ impl Coder {
     }
 
     /// Codes one document, appending its events to `out`.
-    pub fn code_into(&self, doc: &Document, scratch: &mut Scratch, out: &mut Vec<Event>) -> DocStats {
+    pub fn code_into(
+        &self,
+        doc: &Document,
+        scratch: &mut Scratch,
+        out: &mut Vec<Event>,
+    ) -> DocStats {
         let first = out.len();
         let sentences = segment::sentences(&doc.text);
         let mut ctx = Context {
@@ -217,7 +232,8 @@ impl Coder {
                 scratch.starts.push(t.span.start - sentence.span.start);
                 scratch.ends.push(t.span.end - sentence.span.start);
             }
-            self.lexicon.scan(text, &scratch.starts, &scratch.ends, &mut hits);
+            self.lexicon
+                .scan(text, &scratch.starts, &scratch.ends, &mut hits);
             dates::find(&doc.text, &scratch.tokens, doc.date, &mut scratch.dates);
             let s = SentenceView {
                 coder: self,
@@ -252,7 +268,9 @@ struct SentenceView<'a> {
 
 impl<'a> SentenceView<'a> {
     fn word(&self, i: usize) -> &'a str {
-        self.tokens.get(i).map_or("", |t| t.span.text(&self.doc.text))
+        self.tokens
+            .get(i)
+            .map_or("", |t| t.span.text(&self.doc.text))
     }
 
     fn is(&self, i: usize, w: &str) -> bool {
@@ -260,15 +278,19 @@ impl<'a> SentenceView<'a> {
     }
 
     fn capitalised(&self, i: usize) -> bool {
-        self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+        self.tokens
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Word)
             && self.word(i).chars().next().is_some_and(char::is_uppercase)
     }
 
     /// Strong clause boundaries: the search for a subject or object stops here.
     fn boundary(&self, i: usize) -> bool {
         let w = self.word(i);
-        matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | "\"" | "“" | "”" | "?" | "!")
-            || SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s))
+        matches!(
+            w,
+            ";" | ":" | "—" | "–" | "(" | ")" | "\"" | "“" | "”" | "?" | "!"
+        ) || SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s))
     }
 
     /// Boundaries for the scope of negation and hedges: clause boundaries plus "and", "that" and commas.
@@ -296,7 +318,23 @@ impl<'a> SentenceView<'a> {
         }
         let mentions = self.mentions(ctx, &mut blocked);
         let mut triggers = self.triggers(&mentions, &blocked);
-        let attribution = self.attribution(&mentions);
+        // Cue words inside actor names ("United States") or event triggers ("recalled its ambassador")
+        // are not cues.
+        let mut cue_free = vec![true; self.tokens.len()];
+        for m in &mentions {
+            cue_free[m.start..m.end].iter_mut().for_each(|c| *c = false);
+        }
+        for t in &triggers {
+            cue_free[t.start..t.end].iter_mut().for_each(|c| *c = false);
+        }
+        let cues: Vec<&Hit<'_>> = self
+            .hits
+            .iter()
+            .filter(|h| {
+                matches!(h.item, Item::Cue(_)) && cue_free[h.start..h.end].iter().all(|c| *c)
+            })
+            .collect();
+        let attribution = self.attribution(&mentions, &cues);
         let mut seen: Vec<(String, String, String)> = Vec::new();
         for k in 0..triggers.len() {
             if triggers[k].suppressed {
@@ -309,7 +347,11 @@ impl<'a> SentenceView<'a> {
             let pattern = &self.coder.lexicon.patterns[t.pattern as usize];
             let date = self.event_date(t, ctx);
             let (source, target) = (self.actor(&source, &date), self.actor(&target, &date));
-            if source.code == target.code || source.country == target.country && source.role.is_none() && target.role.is_none() {
+            if source.code == target.code
+                || source.country == target.country
+                    && source.role.is_none()
+                    && target.role.is_none()
+            {
                 continue;
             }
             let key = (
@@ -321,9 +363,12 @@ impl<'a> SentenceView<'a> {
                 continue;
             }
             seen.push(key);
-            let (negated, hedged) = self.modality(t);
+            let (negated, hedged) = self.modality(t, &cues);
             let info = self.coder.cameo.get(pattern.code);
-            let trig_span = Span::new(self.tokens[t.start].span.start, self.tokens[t.end - 1].span.end);
+            let trig_span = Span::new(
+                self.tokens[t.start].span.start,
+                self.tokens[t.end - 1].span.end,
+            );
             out.push(Event {
                 doc_id: self.doc.id.clone(),
                 event_id: String::new(),
@@ -347,6 +392,10 @@ impl<'a> SentenceView<'a> {
             });
         }
         // Remember this sentence's actors and date for the next sentence of the paragraph.
+        ctx.last_subject = mentions
+            .iter()
+            .find(|m| !m.refs.is_empty())
+            .and_then(|m| m.refs.first().cloned());
         for m in &mentions {
             if !m.pronoun {
                 ctx.recent.extend(m.refs.iter().cloned());
@@ -359,7 +408,12 @@ impl<'a> SentenceView<'a> {
         if self.dates.iter().any(|d| d.present) || self.opens_new_episode() {
             ctx.carry = None;
         }
-        if let Some(d) = self.dates.iter().rev().find(|d| !d.value.is_empty() && !d.present) {
+        if let Some(d) = self
+            .dates
+            .iter()
+            .rev()
+            .find(|d| !d.value.is_empty() && !d.present)
+        {
             ctx.carry = Some((d.value.clone(), d.precision));
         }
     }
@@ -367,7 +421,14 @@ impl<'a> SentenceView<'a> {
     fn opens_new_episode(&self) -> bool {
         matches!(
             self.word(0).to_ascii_lowercase().as_str(),
-            "then" | "now" | "today" | "later" | "afterwards" | "subsequently" | "currently" | "meanwhile"
+            "then"
+                | "now"
+                | "today"
+                | "later"
+                | "afterwards"
+                | "subsequently"
+                | "currently"
+                | "meanwhile"
         )
     }
 
@@ -418,7 +479,9 @@ impl<'a> SentenceView<'a> {
                             ));
                         }
                     }
-                    Item::Role { title: true, .. } if title.is_none_or(|t| h.end > t.end) => title = Some(h),
+                    Item::Role { title: true, .. } if title.is_none_or(|t| h.end > t.end) => {
+                        title = Some(h)
+                    }
                     _ => {}
                 }
             }
@@ -450,23 +513,41 @@ impl<'a> SentenceView<'a> {
                 };
                 // Country + role noun or title: "Russian companies", "Iran's leadership", "Russian
                 // President Vladimir Putin", "the Russian oil industry" (one word may come between).
-                if matches!(kind, Some(ActorKind::Adj | ActorKind::Name | ActorKind::Igo)) && r.person.is_none() {
+                if matches!(
+                    kind,
+                    Some(ActorKind::Adj | ActorKind::Name | ActorKind::Igo)
+                ) && r.person.is_none()
+                {
                     let mut j = end;
                     if self.word(j) == "'s" || self.word(j) == "’s" {
                         j += 1;
                     }
                     let role_at = |k: usize| {
-                        self.hits_at(k).filter_map(|h| match h.item {
-                            Item::Role { role, .. } => Some((h.end, role.clone())),
-                            _ => None,
-                        })
-                        .max_by_key(|(e, _)| *e)
+                        self.hits_at(k)
+                            .filter_map(|h| match h.item {
+                                Item::Role { role, .. } => Some((h.end, role.clone())),
+                                _ => None,
+                            })
+                            .max_by_key(|(e, _)| *e)
+                    };
+                    // One modifier may come between an adjective and its noun ("Russian oil companies"),
+                    // but not a verb ("the United States shared intelligence").
+                    let modifier = |k: usize| {
+                        kind == Some(ActorKind::Adj)
+                            && self
+                                .tokens
+                                .get(k)
+                                .is_some_and(|t| t.kind == TokenKind::Word)
+                            && !self.capitalised(k)
+                            && !self.word(k).ends_with("ed")
+                            && !self
+                                .hits_at(k)
+                                .any(|h| matches!(h.item, Item::Trigger { .. } | Item::Cue(_)))
                     };
                     let found = role_at(j).map(|x| (j, x)).or_else(|| {
-                        (self.tokens.get(j).is_some_and(|t| t.kind == TokenKind::Word)
-                            && !self.capitalised(j))
-                        .then(|| role_at(j + 1).map(|x| (j + 1, x)))
-                        .flatten()
+                        modifier(j)
+                            .then(|| role_at(j + 1).map(|x| (j + 1, x)))
+                            .flatten()
                     });
                     if let Some((_, (role_end, role))) = found {
                         if role.is_some() {
@@ -509,7 +590,10 @@ impl<'a> SentenceView<'a> {
         }
         // Compounds: "Russia and Iran", "Raisi and Khamenei".
         for k in 0..out.len().saturating_sub(1) {
-            if out[k + 1].start == out[k].end + 1 && self.is(out[k].end, "and") {
+            let gap = out[k + 1].start - out[k].end;
+            let joined = self.is(out[k].end, "and")
+                && (gap == 1 || gap == 2 && self.is(out[k].end + 1, "the"));
+            if joined {
                 out[k].and_next = Some(k + 1);
             }
         }
@@ -517,7 +601,10 @@ impl<'a> SentenceView<'a> {
             for b in &mut blocked[m.start..m.end] {
                 *b = true;
             }
-            let span = Span::new(self.tokens[m.start].span.start, self.tokens[m.end - 1].span.end);
+            let span = Span::new(
+                self.tokens[m.start].span.start,
+                self.tokens[m.end - 1].span.end,
+            );
             for r in &mut m.refs {
                 r.span = span;
             }
@@ -556,15 +643,33 @@ impl<'a> SentenceView<'a> {
         let earlier = || {
             ctx.recent
                 .iter()
-                .chain(before.iter().filter(|m| !m.pronoun).flat_map(|m| m.refs.iter()))
+                .chain(
+                    before
+                        .iter()
+                        .filter(|m| !m.pronoun)
+                        .flat_map(|m| m.refs.iter()),
+                )
                 .rev()
         };
         match w.as_str() {
             "it" | "its" => {
-                // A state or organisation, not a group within it.
+                let state_like = |r: &Ref| {
+                    r.person.is_none()
+                        && !r.plural
+                        && matches!(r.role.as_deref(), None | Some("GOV" | "IGO"))
+                };
+                // Opening a sentence, "it" continues the previous sentence's subject.
+                if before.is_empty() {
+                    if let Some(r) = ctx.last_subject.as_ref().filter(|r| state_like(r)) {
+                        return Some((1, vec![r.clone()]));
+                    }
+                }
+                // Otherwise the nearest state or organisation, not a group within it.
                 let r = earlier()
                     .find(|r| {
-                        r.person.is_none() && !r.plural && matches!(r.role.as_deref(), None | Some("GOV" | "IGO"))
+                        r.person.is_none()
+                            && !r.plural
+                            && matches!(r.role.as_deref(), None | Some("GOV" | "IGO"))
                     })
                     .cloned();
                 Some((1, r.into_iter().collect()))
@@ -576,7 +681,11 @@ impl<'a> SentenceView<'a> {
             "they" | "them" | "their" | "we" => {
                 // "we" inside a sentence usually speaks for the actor just named.
                 if w == "we" {
-                    let r = before.iter().rev().find(|m| !m.pronoun).and_then(|m| m.refs.first().cloned());
+                    let r = before
+                        .iter()
+                        .rev()
+                        .find(|m| !m.pronoun)
+                        .and_then(|m| m.refs.first().cloned());
                     return Some((1, r.into_iter().collect()));
                 }
                 let r = earlier().find(|r| r.plural).cloned();
@@ -591,14 +700,21 @@ impl<'a> SentenceView<'a> {
                 } else {
                     return None;
                 };
-                if !matches!(noun.to_ascii_lowercase().as_str(), "countries" | "sides" | "states" | "nations") {
+                let noun = noun.to_ascii_lowercase();
+                if !matches!(
+                    noun.as_str(),
+                    "countries" | "sides" | "states" | "nations" | "governments"
+                ) {
                     return None;
                 }
+                // "the two sides" are the governments; "the two countries" the states.
+                let role =
+                    matches!(noun.as_str(), "sides" | "governments").then(|| "GOV".to_string());
                 let mut pair: Vec<Ref> = Vec::new();
                 for r in earlier() {
                     if pair.iter().all(|p| p.country != r.country) {
                         pair.push(Ref {
-                            role: None,
+                            role: role.clone(),
                             person: None,
                             name: None,
                             plural: false,
@@ -629,9 +745,13 @@ impl<'a> SentenceView<'a> {
                 i += 1;
                 continue;
             }
-            let mut best: Option<(usize, usize, Trigger)> = None;
+            let mut best: Option<((usize, std::cmp::Reverse<usize>, usize), usize, Trigger)> = None;
             for h in self.hits_at(i) {
-                let Item::Trigger { pattern, participle } = h.item else {
+                let Item::Trigger {
+                    pattern,
+                    participle,
+                } = h.item
+                else {
                     continue;
                 };
                 if blocked[h.start..h.end].iter().any(|b| *b) {
@@ -639,18 +759,27 @@ impl<'a> SentenceView<'a> {
                 }
                 let p = &self.coder.lexicon.patterns[*pattern as usize];
                 // After a determiner a verb form is a noun or adjective: "the free trade zone".
-                if !p.noun && i > 0 && DETERMINERS.iter().any(|d| self.word(i - 1).eq_ignore_ascii_case(d)) {
+                if !p.noun
+                    && i > 0
+                    && DETERMINERS
+                        .iter()
+                        .any(|d| self.word(i - 1).eq_ignore_ascii_case(d))
+                {
                     continue;
                 }
                 let Some((end, slot)) = self.match_rest(&p.rest, h.end, mentions) else {
                     continue;
                 };
-                let better = best
-                    .as_ref()
-                    .is_none_or(|(w, e, _)| (p.weight, end) > (*w, *e));
+                // More literal words win; then fewer words skipped by gaps; then the longer match.
+                let skipped = end
+                    - h.start
+                    - (h.end - h.start)
+                    - p.rest.iter().filter(|e| matches!(e, Elem::Word(_))).count();
+                let rank = (p.weight, std::cmp::Reverse(skipped), end);
+                let better = best.as_ref().is_none_or(|(r, _, _)| rank > *r);
                 if better {
                     best = Some((
-                        p.weight,
+                        rank,
                         end,
                         Trigger {
                             pattern: *pattern,
@@ -675,7 +804,12 @@ impl<'a> SentenceView<'a> {
     }
 
     /// Matches the pattern elements after the head, from token `i`. Returns the end and the $S mention.
-    fn match_rest(&self, rest: &[Elem], i: usize, mentions: &[Mention]) -> Option<(usize, Option<usize>)> {
+    fn match_rest(
+        &self,
+        rest: &[Elem],
+        i: usize,
+        mentions: &[Mention],
+    ) -> Option<(usize, Option<usize>)> {
         let Some((first, more)) = rest.split_first() else {
             return Some((i, None));
         };
@@ -696,7 +830,14 @@ impl<'a> SentenceView<'a> {
                 for skip in 0..=3 {
                     if skip > 0 {
                         let k = i + skip - 1;
-                        if k >= self.tokens.len() || self.boundary(k) || self.word(k) == "," || self.word(k) == "." {
+                        let starts_trigger = self
+                            .hits_at(k)
+                            .any(|h| matches!(h.item, Item::Trigger { .. }));
+                        if k >= self.tokens.len()
+                            || self.boundary(k)
+                            || matches!(self.word(k), "," | ".")
+                            || starts_trigger
+                        {
                             break;
                         }
                     }
@@ -708,7 +849,9 @@ impl<'a> SentenceView<'a> {
             }
             Elem::Source => {
                 let k = if self.is(i, "the") { i + 1 } else { i };
-                let m = mentions.iter().position(|m| m.start == k && !m.refs.is_empty())?;
+                let m = mentions
+                    .iter()
+                    .position(|m| m.start == k && !m.refs.is_empty())?;
                 let mut j = mentions[m].end;
                 if matches!(self.word(j), "'s" | "’s") {
                     j += 1;
@@ -732,12 +875,31 @@ impl<'a> SentenceView<'a> {
             }
             if let Some(m) = mentions.iter().position(|m| m.end == j + 1) {
                 let start = mentions[m].start;
-                let prep = start > 0 && PREPOSITIONS.iter().any(|p| self.word(start - 1).eq_ignore_ascii_case(p));
+                let prep = start > 0
+                    && PREPOSITIONS
+                        .iter()
+                        .any(|p| self.word(start - 1).eq_ignore_ascii_case(p));
+                // "many in Iran", "thousands of Iranian protesters" speak for the actor.
                 let quantified = start > 1
-                    && self.is(start - 1, "in")
+                    && (self.is(start - 1, "in") || self.is(start - 1, "of"))
                     && matches!(
                         self.word(start - 2).to_ascii_lowercase().as_str(),
-                        "many" | "some" | "most" | "few" | "those" | "people" | "officials" | "others"
+                        "many"
+                            | "some"
+                            | "most"
+                            | "few"
+                            | "those"
+                            | "people"
+                            | "officials"
+                            | "others"
+                            | "thousands"
+                            | "hundreds"
+                            | "dozens"
+                            | "millions"
+                            | "tens"
+                            | "group"
+                            | "groups"
+                            | "crowds"
                     );
                 if prep && !quantified {
                     j = start;
@@ -812,22 +974,26 @@ impl<'a> SentenceView<'a> {
         let mut source_m: Option<usize> = t.slot_source;
         if passive {
             let subject = self.mention_ending_before(mentions, t.start);
-            let agent = target_m.filter(|&m| mentions[m].start > 0 && self.is(mentions[m].start - 1, "by"));
+            let agent =
+                target_m.filter(|&m| mentions[m].start > 0 && self.is(mentions[m].start - 1, "by"));
             source_m = agent;
             target_m = subject;
         } else if source_m.is_none() {
             source_m = self.mention_ending_before(mentions, t.start);
         }
-        let mut source: Vec<Ref> = source_m.map(|m| mentions[m].refs.clone()).unwrap_or_default();
+        let mut source: Vec<Ref> = source_m
+            .map(|m| mentions[m].refs.clone())
+            .unwrap_or_default();
         let mut target: Option<Ref> = target_m.and_then(first);
-        // A compound subject of a symmetric event: "Russia and Iran began to discuss".
-        if p.sym && target.is_none() {
+        // A compound subject of a symmetric event is its dyad: "Russia and Iran began to discuss",
+        // "Israel and the UAE signed the accords in Washington".
+        if p.sym && !passive {
             if let Some(m) = source_m {
                 let head = mentions.iter().position(|x| x.and_next == Some(m));
                 if let Some(h) = head {
                     source = mentions[h].refs.clone();
                     target = first(m);
-                } else if source.len() == 2 {
+                } else if source.len() == 2 && target.is_none() {
                     target = source.pop();
                 }
             }
@@ -836,7 +1002,8 @@ impl<'a> SentenceView<'a> {
         // neighbouring events), or from "bilateral". A bare noun ("cooperation") takes its sides only from
         // the words right before it: "Russian-Iranian cooperation".
         if p.sym && (source.is_empty() || target.is_none()) {
-            let bare = p.noun && p.rest.is_empty() && !self.coder.lexicon.ends_with_preposition(t.pattern);
+            let bare =
+                p.noun && p.rest.is_empty() && !self.coder.lexicon.ends_with_preposition(t.pattern);
             let have: Vec<String> = source
                 .iter()
                 .map(|r| r.country.clone())
@@ -892,7 +1059,10 @@ impl<'a> SentenceView<'a> {
             }
         }
         // A definite object ("joined the sanctions") refers back to the paragraph's last other actor.
-        if target.is_none() && !p.sym && (t.start..t.end).any(|i| matches!(self.word(i), "the" | "these" | "those")) {
+        if target.is_none()
+            && !p.sym
+            && (t.start..t.end).any(|i| matches!(self.word(i), "the" | "these" | "those"))
+        {
             let src_country = source.first().map(|r| r.country.clone());
             target = ctx
                 .recent
@@ -917,7 +1087,9 @@ impl<'a> SentenceView<'a> {
             if BE_FORMS.iter().any(|b| w.eq_ignore_ascii_case(b)) {
                 return true;
             }
-            if !(w.ends_with("ly") || matches!(w, "not" | "never" | "also" | "already" | "reportedly")) {
+            if !(w.ends_with("ly")
+                || matches!(w, "not" | "never" | "also" | "already" | "reportedly"))
+            {
                 return false;
             }
         }
@@ -926,7 +1098,7 @@ impl<'a> SentenceView<'a> {
 
     // ----- modality -----
 
-    fn cue_before(&self, i: usize, window: usize, kinds: &[CueKind]) -> bool {
+    fn cue_before(&self, i: usize, window: usize, kinds: &[CueKind], cues: &[&Hit<'_>]) -> bool {
         let mut j = i;
         let mut steps = 0;
         while j > 0 && steps < window {
@@ -939,22 +1111,21 @@ impl<'a> SentenceView<'a> {
             if kinds.contains(&CueKind::Neg) && (w.ends_with("n't") || w.ends_with("n’t")) {
                 return true;
             }
-            if self
-                .hits_at(j)
-                .any(|h| matches!(h.item, Item::Cue(c) if kinds.contains(c)) && h.end <= i)
-            {
+            if cues.iter().any(|h| {
+                h.start == j && matches!(h.item, Item::Cue(c) if kinds.contains(c)) && h.end <= i
+            }) {
                 return true;
             }
         }
         false
     }
 
-    fn modality(&self, t: &Trigger) -> (bool, bool) {
-        let negated = self.cue_before(t.start, 6, &[CueKind::Neg]);
-        let mut hedged = self.cue_before(t.start, 8, &[CueKind::Hedge]);
+    fn modality(&self, t: &Trigger, cues: &[&Hit<'_>]) -> (bool, bool) {
+        let negated = self.cue_before(t.start, 6, &[CueKind::Neg], cues);
+        let mut hedged = self.cue_before(t.start, 8, &[CueKind::Hedge], cues);
         // A condition or a belief anywhere earlier in the sentence hedges what follows.
         if !hedged {
-            hedged = self.hits.iter().any(|h| {
+            hedged = cues.iter().any(|h| {
                 h.end <= t.start && matches!(h.item, Item::Cue(CueKind::Cond | CueKind::Belief))
             });
         }
@@ -967,8 +1138,8 @@ impl<'a> SentenceView<'a> {
 
     // ----- attribution -----
 
-    fn attribution(&self, mentions: &[Mention]) -> Option<SpanText> {
-        for h in self.hits {
+    fn attribution(&self, mentions: &[Mention], cues: &[&Hit<'_>]) -> Option<SpanText> {
+        for h in cues {
             let Item::Cue(kind) = h.item else { continue };
             let span = match kind {
                 CueKind::Source => self.speaker_after(h.end, mentions),
@@ -1011,13 +1182,27 @@ impl<'a> SentenceView<'a> {
             return Some((m.start, m.end));
         }
         const SOURCES: &[&str] = &[
-            "experts", "analysts", "officials", "sources", "observers", "diplomats", "some", "many", "most",
-            "several", "critics", "scholars",
+            "experts",
+            "analysts",
+            "officials",
+            "sources",
+            "observers",
+            "diplomats",
+            "some",
+            "many",
+            "most",
+            "several",
+            "critics",
+            "scholars",
         ];
         let mut j = end;
         while j > 0 {
             let w = self.word(j - 1);
-            if self.capitalised(j - 1) && !matches!(w, "The" | "But" | "And" | "He" | "She" | "It" | "They" | "We" | "I")
+            if self.capitalised(j - 1)
+                && !matches!(
+                    w,
+                    "The" | "But" | "And" | "He" | "She" | "It" | "They" | "We" | "I"
+                )
                 || SOURCES.iter().any(|s| w.eq_ignore_ascii_case(s))
             {
                 j -= 1;
@@ -1085,7 +1270,9 @@ impl<'a> SentenceView<'a> {
                 .and_then(|v| date_floor(v))
                 .or(self.doc.date);
             let pick = match when {
-                Some(d) => terms.iter().find(|t| t.from <= d && t.to.is_none_or(|e| d <= e)),
+                Some(d) => terms
+                    .iter()
+                    .find(|t| t.from <= d && t.to.is_none_or(|e| d <= e)),
                 None => terms.iter().max_by_key(|t| t.from),
             };
             match pick {

@@ -63,9 +63,40 @@ const WEEKDAYS: &[&str] = &[
 
 /// Words after which a bare four-digit number is a year.
 const YEAR_BEFORE: &[&str] = &[
-    "in", "since", "by", "until", "till", "from", "during", "of", "early", "late", "mid", "before", "after",
-    "between", "and", "to", "through", "the", "around", "circa", "spring", "summer", "autumn", "fall",
-    "winter", "year", "end", "start", "beginning", "-", "–", "—", "(", ",",
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "from",
+    "during",
+    "of",
+    "early",
+    "late",
+    "mid",
+    "before",
+    "after",
+    "between",
+    "and",
+    "to",
+    "through",
+    "the",
+    "around",
+    "circa",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "year",
+    "end",
+    "start",
+    "beginning",
+    "-",
+    "–",
+    "—",
+    "(",
+    ",",
 ];
 
 fn month(word: &str) -> Option<u8> {
@@ -119,17 +150,18 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
     let mut i = 0;
     while i < tokens.len() {
         let w = word(i);
-        let mut push = |start: usize, end: usize, value: String, precision: Precision, relative: bool| {
-            out.push(DateExpr {
-                start,
-                end,
-                value,
-                precision,
-                relative,
-                present: false,
-                future: false,
-            });
-        };
+        let mut push =
+            |start: usize, end: usize, value: String, precision: Precision, relative: bool| {
+                out.push(DateExpr {
+                    start,
+                    end,
+                    value,
+                    precision,
+                    relative,
+                    present: false,
+                    future: false,
+                });
+            };
         // ISO date: 2019-03-05.
         if let Some(y) = year_of(w) {
             if matches!(word(i + 1), "-") && word(i + 2).len() == 2 && word(i + 3) == "-" {
@@ -156,7 +188,17 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
             let next_ok = next.is_none_or(|t| t.kind == TokenKind::Punct)
                 || matches!(
                     lower(i + 1).as_str(),
-                    "and" | "to" | "when" | "as" | "after" | "before" | "that" | "the" | "in" | "on" | "was"
+                    "and"
+                        | "to"
+                        | "when"
+                        | "as"
+                        | "after"
+                        | "before"
+                        | "that"
+                        | "the"
+                        | "in"
+                        | "on"
+                        | "was"
                 );
             if YEAR_BEFORE.contains(&prev_l.as_str()) || i == 0 || next_ok {
                 push(i, i + 1, format!("{y:04}"), Precision::Year, false);
@@ -195,7 +237,10 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
                 && day_after.is_none()
                 && day_before.is_none()
                 && year_after(j).is_none()
-                && !matches!(prev_l.as_str(), "in" | "of" | "since" | "early" | "late" | "mid")
+                && !matches!(
+                    prev_l.as_str(),
+                    "in" | "of" | "since" | "early" | "late" | "mid"
+                )
             {
                 i += 1;
                 continue;
@@ -236,7 +281,11 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
                 continue;
             }
             if let Some(p) = publication {
-                let y = if m > p.month() { p.year() - 1 } else { p.year() };
+                let y = if m > p.month() {
+                    p.year() - 1
+                } else {
+                    p.year()
+                };
                 push(i, i + 1, month_value(y, m), Precision::Month, true);
             }
             i += 1;
@@ -246,22 +295,57 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
         let l = w.to_ascii_lowercase();
         let next_l = lower(i + 1);
         let rel: Option<(usize, Option<(String, Precision)>, bool, bool)> = match l.as_str() {
-            "yesterday" => Some((1, publication.and_then(|p| add_days(p, -1)).map(|d| (day_value(d), Precision::Day)), false, false)),
-            "today" | "tonight" => Some((1, publication.map(|p| (day_value(p), Precision::Day)), true, false)),
-            "now" | "currently" | "nowadays" => Some((1, publication.map(|p| (day_value(p), Precision::Day)), true, false)),
-            "tomorrow" => Some((1, publication.and_then(|p| add_days(p, 1)).map(|d| (day_value(d), Precision::Day)), false, true)),
+            "yesterday" => Some((
+                1,
+                publication
+                    .and_then(|p| add_days(p, -1))
+                    .map(|d| (day_value(d), Precision::Day)),
+                false,
+                false,
+            )),
+            "today" | "tonight" => Some((
+                1,
+                publication.map(|p| (day_value(p), Precision::Day)),
+                true,
+                false,
+            )),
+            "now" | "currently" | "nowadays" => Some((
+                1,
+                publication.map(|p| (day_value(p), Precision::Day)),
+                true,
+                false,
+            )),
+            "tomorrow" => Some((
+                1,
+                publication
+                    .and_then(|p| add_days(p, 1))
+                    .map(|d| (day_value(d), Precision::Day)),
+                false,
+                true,
+            )),
             "last" | "past" | "this" | "next" | "previous" => {
                 let dir: i64 = match l.as_str() {
                     "last" | "past" | "previous" => -1,
                     "next" => 1,
                     _ => 0,
                 };
-                let v = match next_l.as_str() {
-                    "week" => Some(publication.and_then(|p| add_days(p, 7 * dir)).map(|d| (month_value(d.year(), d.month()), Precision::Month))),
-                    "month" => Some(publication.and_then(|p| add_months(p, dir)).map(|d| (month_value(d.year(), d.month()), Precision::Month))),
-                    "year" => Some(publication.map(|p| (format!("{:04}", i64::from(p.year()) + dir), Precision::Year))),
-                    _ => None,
-                };
+                let v =
+                    match next_l.as_str() {
+                        "week" => Some(
+                            publication
+                                .and_then(|p| add_days(p, 7 * dir))
+                                .map(|d| (month_value(d.year(), d.month()), Precision::Month)),
+                        ),
+                        "month" => Some(
+                            publication
+                                .and_then(|p| add_months(p, dir))
+                                .map(|d| (month_value(d.year(), d.month()), Precision::Month)),
+                        ),
+                        "year" => Some(publication.map(|p| {
+                            (format!("{:04}", i64::from(p.year()) + dir), Precision::Year)
+                        })),
+                        _ => None,
+                    };
                 v.map(|v| (2, v, dir == 0, dir > 0))
             }
             _ => None,
@@ -320,7 +404,8 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
             if let (Ok(n), Some(p)) = (w.parse::<i64>(), publication) {
                 let v = match next_l.trim_end_matches('s') {
                     "year" => Some((format!("{:04}", i64::from(p.year()) - n), Precision::Year)),
-                    "month" => add_months(p, -n).map(|d| (month_value(d.year(), d.month()), Precision::Month)),
+                    "month" => add_months(p, -n)
+                        .map(|d| (month_value(d.year(), d.month()), Precision::Month)),
                     "day" => add_days(p, -n).map(|d| (day_value(d), Precision::Day)),
                     _ => None,
                 };
@@ -373,20 +458,37 @@ mod tests {
         let mut out = Vec::new();
         let p = publication.map(|p| p.parse::<Date>().unwrap());
         find(text, &toks, p, &mut out);
-        out.into_iter().map(|d| (d.value, d.precision, d.relative)).collect()
+        out.into_iter()
+            .map(|d| (d.value, d.precision, d.relative))
+            .collect()
     }
 
     #[test]
     fn absolute_forms() {
         use Precision::*;
         let t = |s| dates(s, None);
-        assert_eq!(t("In 2007, Putin went."), vec![("2007".into(), Year, false)]);
+        assert_eq!(
+            t("In 2007, Putin went."),
+            vec![("2007".into(), Year, false)]
+        );
         assert_eq!(t("in the 1990s"), vec![("1990".into(), Decade, false)]);
-        assert_eq!(t("in the early 2010s"), vec![("2010".into(), Decade, false)]);
-        assert_eq!(t("the 1996-1998 treaties"), vec![("1996".into(), Year, false)]);
+        assert_eq!(
+            t("in the early 2010s"),
+            vec![("2010".into(), Decade, false)]
+        );
+        assert_eq!(
+            t("the 1996-1998 treaties"),
+            vec![("1996".into(), Year, false)]
+        );
         assert_eq!(t("since 2010 things"), vec![("2010".into(), Year, false)]);
-        assert_eq!(t("on March 5, 2019, he"), vec![("2019-03-05".into(), Day, false)]);
-        assert_eq!(t("on 5 March 2019 he"), vec![("2019-03-05".into(), Day, false)]);
+        assert_eq!(
+            t("on March 5, 2019, he"),
+            vec![("2019-03-05".into(), Day, false)]
+        );
+        assert_eq!(
+            t("on 5 March 2019 he"),
+            vec![("2019-03-05".into(), Day, false)]
+        );
         assert_eq!(t("in March 2019"), vec![("2019-03".into(), Month, false)]);
         assert_eq!(t("on 2019-03-05"), vec![("2019-03-05".into(), Day, false)]);
         assert!(t("sent 2000 troops").is_empty());

@@ -129,7 +129,8 @@ impl Reader {
         match source {
             Source::Stdin => {
                 let stdin = io::stdin();
-                let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, stdin));
+                let mut reader: Box<dyn BufRead + Send> =
+                    Box::new(BufReader::with_capacity(1 << 16, stdin));
                 let jsonl = match self.format {
                     Format::Jsonl => true,
                     Format::Text => false,
@@ -169,7 +170,12 @@ impl Reader {
                                 }
                             }
                             Ok(_) => {}
-                            Err(e) => self.problem(&name, None, format!("cannot walk directory: {e}"), true),
+                            Err(e) => self.problem(
+                                &name,
+                                None,
+                                format!("cannot walk directory: {e}"),
+                                true,
+                            ),
                         }
                     }
                     for f in files.into_iter().rev() {
@@ -215,7 +221,12 @@ impl Reader {
     fn text_document(&mut self, name: &str, id: &str, bytes: Vec<u8>) {
         let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
         if probe.contains(&0) {
-            return self.problem(name, None, "binary file (contains NUL bytes), skipped".into(), true);
+            return self.problem(
+                name,
+                None,
+                "binary file (contains NUL bytes), skipped".into(),
+                true,
+            );
         }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
@@ -304,7 +315,10 @@ pub fn parse_record(bytes: &[u8]) -> Result<(Document, Vec<String>), String> {
     let field = |name: &str| -> Result<String, String> {
         match map.get(name) {
             Some(serde_json::Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(format!("field `{name}` must be a string, found {}", kind(other))),
+            Some(other) => Err(format!(
+                "field `{name}` must be a string, found {}",
+                kind(other)
+            )),
             None => Err(format!("missing field `{name}`")),
         }
     };
@@ -314,17 +328,25 @@ pub fn parse_record(bytes: &[u8]) -> Result<(Document, Vec<String>), String> {
     doc.id = DocId(doc.id.0.clone());
     match map.get("date") {
         None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::String(s)) => match s.get(..10).and_then(|d| d.parse::<Date>().ok()) {
-            Some(d) => doc.date = Some(d),
-            None => warnings.push(format!("field `date` is not YYYY-MM-DD: {s:?}; ignored")),
-        },
-        Some(other) => warnings.push(format!("field `date` must be a string, found {}; ignored", kind(other))),
+        Some(serde_json::Value::String(s)) => {
+            match s.get(..10).and_then(|d| d.parse::<Date>().ok()) {
+                Some(d) => doc.date = Some(d),
+                None => warnings.push(format!("field `date` is not YYYY-MM-DD: {s:?}; ignored")),
+            }
+        }
+        Some(other) => warnings.push(format!(
+            "field `date` must be a string, found {}; ignored",
+            kind(other)
+        )),
     }
     for (name, slot) in [("title", &mut doc.title), ("url", &mut doc.url)] {
         match map.get(name) {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::String(s)) => *slot = Some(s.clone()),
-            Some(other) => warnings.push(format!("field `{name}` must be a string, found {}; ignored", kind(other))),
+            Some(other) => warnings.push(format!(
+                "field `{name}` must be a string, found {}; ignored",
+                kind(other)
+            )),
         }
     }
     Ok((doc, warnings))
@@ -369,12 +391,17 @@ mod tests {
         assert_eq!(ok.0.id.0, "a");
         assert_eq!(ok.0.date.unwrap().to_string(), "2020-01-02");
         assert!(ok.1.is_empty());
-        assert_eq!(parse_record(br#"{"text":"x"}"#).unwrap_err(), "missing field `id`");
+        assert_eq!(
+            parse_record(br#"{"text":"x"}"#).unwrap_err(),
+            "missing field `id`"
+        );
         assert_eq!(
             parse_record(br#"{"id":3,"text":"x"}"#).unwrap_err(),
             "field `id` must be a string, found a number"
         );
-        assert!(parse_record(br#"{"id":"a","text":"#).unwrap_err().starts_with("invalid JSON"));
+        assert!(parse_record(br#"{"id":"a","text":"#)
+            .unwrap_err()
+            .starts_with("invalid JSON"));
         assert!(parse_record(b"[1,2]").is_err());
         let warn = parse_record(br#"{"id":"a","text":"x","date":"yesterday"}"#).unwrap();
         assert!(warn.0.date.is_none());

@@ -13,14 +13,32 @@ use std::collections::HashMap;
 
 /// The dictionary files built into the binary, by the path they are reported under.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
-    ("data/actors/countries.tsv", include_str!("../../../data/actors/countries.tsv")),
-    ("data/actors/igos.tsv", include_str!("../../../data/actors/igos.tsv")),
-    ("data/actors/regions.tsv", include_str!("../../../data/actors/regions.tsv")),
-    ("data/actors/people.tsv", include_str!("../../../data/actors/people.tsv")),
-    ("data/actors/roles.tsv", include_str!("../../../data/actors/roles.tsv")),
+    (
+        "data/actors/countries.tsv",
+        include_str!("../../../data/actors/countries.tsv"),
+    ),
+    (
+        "data/actors/igos.tsv",
+        include_str!("../../../data/actors/igos.tsv"),
+    ),
+    (
+        "data/actors/regions.tsv",
+        include_str!("../../../data/actors/regions.tsv"),
+    ),
+    (
+        "data/actors/people.tsv",
+        include_str!("../../../data/actors/people.tsv"),
+    ),
+    (
+        "data/actors/roles.tsv",
+        include_str!("../../../data/actors/roles.tsv"),
+    ),
     ("data/cues.tsv", include_str!("../../../data/cues.tsv")),
     ("data/events.tsv", include_str!("../../../data/events.tsv")),
-    ("data/verbs-irregular.tsv", include_str!("../../../data/verbs-irregular.tsv")),
+    (
+        "data/verbs-irregular.tsv",
+        include_str!("../../../data/verbs-irregular.tsv"),
+    ),
 ];
 
 /// What kind of words name an actor.
@@ -217,7 +235,13 @@ impl Lexicon {
     /// Finds every lexicon phrase in `text` that starts at a token start and ends at a token end.
     ///
     /// `starts[i]`/`ends[i]` are byte offsets (relative to `text`) of token `i`. Hits come out sorted by start.
-    pub fn scan<'l>(&'l self, text: &str, starts: &[usize], ends: &[usize], out: &mut Vec<Hit<'l>>) {
+    pub fn scan<'l>(
+        &'l self,
+        text: &str,
+        starts: &[usize],
+        ends: &[usize],
+        out: &mut Vec<Hit<'l>>,
+    ) {
         out.clear();
         for m in self.ac.find_overlapping_iter(text) {
             let Ok(s) = starts.binary_search(&m.start()) else {
@@ -246,7 +270,9 @@ impl Lexicon {
     /// Whether the pattern's head ends in a preposition ("visit to", "sanctions against"): its target
     /// follows.
     pub fn ends_with_preposition(&self, pattern: u32) -> bool {
-        self.patterns.get(pattern as usize).is_some_and(|p| p.head_ends_in_preposition)
+        self.patterns
+            .get(pattern as usize)
+            .is_some_and(|p| p.head_ends_in_preposition)
     }
 
     pub fn phrase_count(&self) -> usize {
@@ -276,11 +302,19 @@ fn load_actors(b: &mut Builder, path: &str, text: &str) {
             }
         };
         if !valid_code(&f[1]) {
-            b.err(path, line, format!("bad country or organisation code {:?}", f[1]));
+            b.err(
+                path,
+                line,
+                format!("bad country or organisation code {:?}", f[1]),
+            );
             continue;
         }
         if let Some(first) = seen.insert(f[0].clone(), line) {
-            b.err(path, line, format!("term {:?} already listed on line {first}", f[0]));
+            b.err(
+                path,
+                line,
+                format!("term {:?} already listed on line {first}", f[0]),
+            );
             continue;
         }
         let id = b.actors.len() as u32;
@@ -295,7 +329,9 @@ fn load_actors(b: &mut Builder, path: &str, text: &str) {
 }
 
 fn valid_code(s: &str) -> bool {
-    (2..=6).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    (2..=6).contains(&s.len())
+        && s.bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn parse_date(s: &str) -> Option<Date> {
@@ -310,7 +346,11 @@ fn load_people(b: &mut Builder, path: &str, text: &str) {
     b.errors.extend(errors);
     for (line, f) in rows {
         let Some(from) = parse_date(&f[3]) else {
-            b.err(path, line, format!("bad start date {:?} (want YYYY-MM-DD)", f[3]));
+            b.err(
+                path,
+                line,
+                format!("bad start date {:?} (want YYYY-MM-DD)", f[3]),
+            );
             continue;
         };
         let to = match opt(&f[4]) {
@@ -318,13 +358,21 @@ fn load_people(b: &mut Builder, path: &str, text: &str) {
             Some(s) => match parse_date(s) {
                 Some(d) if d >= from => Some(d),
                 _ => {
-                    b.err(path, line, format!("bad end date {s:?} (want YYYY-MM-DD, not before the start)"));
+                    b.err(
+                        path,
+                        line,
+                        format!("bad end date {s:?} (want YYYY-MM-DD, not before the start)"),
+                    );
                     continue;
                 }
             },
         };
         if !valid_code(&f[1]) || !valid_code(&f[2]) {
-            b.err(path, line, format!("bad country or role code {:?} {:?}", f[1], f[2]));
+            b.err(
+                path,
+                line,
+                format!("bad country or role code {:?} {:?}", f[1], f[2]),
+            );
             continue;
         }
         let term = PersonTerm {
@@ -358,7 +406,11 @@ fn load_roles(b: &mut Builder, path: &str, text: &str) {
             "agent" => false,
             "title" => true,
             other => {
-                b.err(path, line, format!("unknown kind {other:?} (want agent or title)"));
+                b.err(
+                    path,
+                    line,
+                    format!("unknown kind {other:?} (want agent or title)"),
+                );
                 continue;
             }
         };
@@ -391,7 +443,11 @@ fn load_cues(b: &mut Builder, path: &str, text: &str) {
     }
 }
 
-fn load_irregular(path: &str, text: &str, errors: &mut Vec<LineError>) -> HashMap<String, Vec<String>> {
+fn load_irregular(
+    path: &str,
+    text: &str,
+    errors: &mut Vec<LineError>,
+) -> HashMap<String, Vec<String>> {
     let mut out = HashMap::new();
     for row in dict::rows(path, text, 2..=2, errors) {
         out.insert(
@@ -410,14 +466,22 @@ fn load_events(b: &mut Builder, path: &str, text: &str, irregular: &HashMap<Stri
     b.errors.extend(errors);
     for (line, f) in rows {
         let Some(code) = CameoCode::parse(&f[0]).filter(|c| c.as_str().len() >= 3) else {
-            b.err(path, line, format!("not a 3- or 4-digit CAMEO code: {:?}", f[0]));
+            b.err(
+                path,
+                line,
+                format!("not a 3- or 4-digit CAMEO code: {:?}", f[0]),
+            );
             continue;
         };
         let noun = match f[1].as_str() {
             "verb" => false,
             "noun" => true,
             other => {
-                b.err(path, line, format!("unknown kind {other:?} (want verb or noun)"));
+                b.err(
+                    path,
+                    line,
+                    format!("unknown kind {other:?} (want verb or noun)"),
+                );
                 continue;
             }
         };
@@ -438,7 +502,11 @@ fn load_events(b: &mut Builder, path: &str, text: &str, irregular: &HashMap<Stri
         }
         let words: Vec<&str> = f[2].split(' ').collect();
         if words.iter().any(|w| w.is_empty()) || matches!(words[0], "*" | "$S") {
-            b.err(path, line, "pattern must start with a word and have single spaces".into());
+            b.err(
+                path,
+                line,
+                "pattern must start with a word and have single spaces".into(),
+            );
             continue;
         }
         // Head: the literal words up to the first gap or slot.
@@ -486,7 +554,14 @@ fn load_events(b: &mut Builder, path: &str, text: &str, irregular: &HashMap<Stri
             } else {
                 format!("{form} {tail}")
             };
-            b.add(&phrase, Item::Trigger { pattern: id, participle }, false);
+            b.add(
+                &phrase,
+                Item::Trigger {
+                    pattern: id,
+                    participle,
+                },
+                false,
+            );
         }
     }
 }
@@ -504,7 +579,12 @@ pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<
     let mut out = vec![(l.clone(), false)];
     let ends_cy = n >= 2 && b[n - 1] == b'y' && !is_vowel(b[n - 2]);
     // Third person.
-    if l.ends_with('s') || l.ends_with('x') || l.ends_with('z') || l.ends_with("ch") || l.ends_with("sh") {
+    if l.ends_with('s')
+        || l.ends_with('x')
+        || l.ends_with('z')
+        || l.ends_with("ch")
+        || l.ends_with("sh")
+    {
         out.push((format!("{l}es"), false));
     } else if ends_cy {
         out.push((format!("{}ies", &l[..n - 1]), false));
@@ -528,7 +608,12 @@ pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<
         out.push((format!("{l}ed"), true));
         out.push((format!("{l}ing"), false));
         // Consonant-vowel-consonant: ban → banned, commit → committed.
-        if n >= 3 && !is_vowel(b[n - 1]) && is_vowel(b[n - 2]) && !is_vowel(b[n - 3]) && !b"wxy".contains(&b[n - 1]) {
+        if n >= 3
+            && !is_vowel(b[n - 1])
+            && is_vowel(b[n - 2])
+            && !is_vowel(b[n - 3])
+            && !b"wxy".contains(&b[n - 1])
+        {
             let last = b[n - 1] as char;
             out.push((format!("{l}{last}ed"), true));
             out.push((format!("{l}{last}ing"), false));
@@ -567,7 +652,8 @@ mod tests {
     fn verb_forms_cover_regular_and_irregular() {
         let mut irr = HashMap::new();
         irr.insert("meet".to_string(), vec!["met".to_string()]);
-        let forms = |l: &str| -> Vec<String> { verb_forms(l, &irr).into_iter().map(|f| f.0).collect() };
+        let forms =
+            |l: &str| -> Vec<String> { verb_forms(l, &irr).into_iter().map(|f| f.0).collect() };
         let visit = forms("visit");
         for f in ["visit", "visits", "visited", "visiting"] {
             assert!(visit.contains(&f.to_string()), "{f}");
@@ -591,11 +677,29 @@ mod tests {
     #[test]
     fn bad_lines_name_file_and_line() {
         let files = [
-            ("x/events.tsv", "042\tverb\tvisit\t-\n999\tverb\tfoo\t-\n042\tadverb\tfoo\t-\n"),
-            ("x/countries.tsv", "Russia\tRUS\t-\tname\nRussia\tRUS\t-\tname\nIran\tirn\t-\tname\n"),
+            (
+                "x/events.tsv",
+                "042\tverb\tvisit\t-\n999\tverb\tfoo\t-\n042\tadverb\tfoo\t-\n",
+            ),
+            (
+                "x/countries.tsv",
+                "Russia\tRUS\t-\tname\nRussia\tRUS\t-\tname\nIran\tirn\t-\tname\n",
+            ),
         ];
         let errs = Lexicon::from_files(&files).unwrap_err();
-        let got: Vec<String> = errs.0.iter().map(|e| format!("{}:{}", e.path, e.line)).collect();
-        assert_eq!(got, vec!["x/events.tsv:2", "x/events.tsv:3", "x/countries.tsv:2", "x/countries.tsv:3"]);
+        let got: Vec<String> = errs
+            .0
+            .iter()
+            .map(|e| format!("{}:{}", e.path, e.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "x/events.tsv:2",
+                "x/events.tsv:3",
+                "x/countries.tsv:2",
+                "x/countries.tsv:3"
+            ]
+        );
     }
 }

@@ -13,9 +13,10 @@ use crate::types::{Sentence, Span, Token, TokenKind};
 
 /// Abbreviations that precede a name or number and so never end a sentence.
 const NEVER_FINAL: &[&str] = &[
-    "Adm", "Apr", "Aug", "Capt", "Col", "Cpl", "Dec", "Dr", "Feb", "Fig", "Ft", "Gen", "Gov", "Hon", "Jan",
-    "Jul", "Jun", "Lt", "Maj", "Mar", "Messrs", "Mr", "Mrs", "Ms", "Mt", "No", "Nos", "Nov", "Oct", "Pres",
-    "Prof", "Rep", "Rev", "Sen", "Sep", "Sept", "Sgt", "St", "Supt", "vs", "Ste", "approx", "cf", "e.g", "i.e",
+    "Adm", "Apr", "Aug", "Capt", "Col", "Cpl", "Dec", "Dr", "Feb", "Fig", "Ft", "Gen", "Gov",
+    "Hon", "Jan", "Jul", "Jun", "Lt", "Maj", "Mar", "Messrs", "Mr", "Mrs", "Ms", "Mt", "No", "Nos",
+    "Nov", "Oct", "Pres", "Prof", "Rep", "Rev", "Sen", "Sep", "Sept", "Sgt", "St", "Supt", "vs",
+    "Ste", "approx", "cf", "e.g", "i.e",
 ];
 
 /// Abbreviations that may end a sentence: they do when a typical sentence opener follows.
@@ -26,10 +27,55 @@ const MAYBE_FINAL: &[&str] = &[
 /// Words that typically open a sentence; after an ambiguous abbreviation ("the U.S. The next day") they
 /// signal a boundary.
 const OPENERS: &[&str] = &[
-    "A", "According", "After", "Also", "An", "And", "As", "At", "Before", "But", "During", "Earlier",
-    "For", "He", "Her", "His", "However", "I", "If", "In", "It", "Its", "Last", "Later", "Many", "Meanwhile",
-    "Most", "On", "One", "Our", "She", "Since", "Some", "That", "The", "Their", "There", "These", "They",
-    "This", "Those", "Thus", "Today", "Under", "We", "What", "When", "While", "Yet",
+    "A",
+    "According",
+    "After",
+    "Also",
+    "An",
+    "And",
+    "As",
+    "At",
+    "Before",
+    "But",
+    "During",
+    "Earlier",
+    "For",
+    "He",
+    "Her",
+    "His",
+    "However",
+    "I",
+    "If",
+    "In",
+    "It",
+    "Its",
+    "Last",
+    "Later",
+    "Many",
+    "Meanwhile",
+    "Most",
+    "On",
+    "One",
+    "Our",
+    "She",
+    "Since",
+    "Some",
+    "That",
+    "The",
+    "Their",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "Thus",
+    "Today",
+    "Under",
+    "We",
+    "What",
+    "When",
+    "While",
+    "Yet",
 ];
 
 /// Sentences longer than this many bytes are cut at a space: no news sentence is this long, and the
@@ -168,12 +214,19 @@ fn split_paragraph(text: &str, para: Span, paragraph: usize, out: &mut Vec<Sente
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
-        let is_end_punct =
-            matches!(b, b'.' | b'!' | b'?') || (b == 0xE2 && p.is_char_boundary(i) && p[i..].starts_with('…'));
+        let is_end_punct = matches!(b, b'.' | b'!' | b'?')
+            || (b == 0xE2 && p.is_char_boundary(i) && p[i..].starts_with('…'));
         if b == b'\n' {
             let line = &p[start..i];
-            let next_capital = p[i + 1..].trim_start().chars().next().is_some_and(char::is_uppercase);
-            if next_capital && !line.trim().is_empty() && is_heading(line.lines().last().unwrap_or("")) {
+            let next_capital = p[i + 1..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            if next_capital
+                && !line.trim().is_empty()
+                && is_heading(line.lines().last().unwrap_or(""))
+            {
                 push(text, para.start, p, start, i, paragraph, out);
                 start = i + 1;
             }
@@ -251,7 +304,9 @@ fn push(
 fn period_ends_sentence(before: &str, next: &str) -> bool {
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '\'' | '‘' | '['))
-        .map_or(0, |k| k + before[k..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |k| {
+            k + before[k..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = &before[word_start..];
     if word.is_empty() {
         return true;
@@ -275,7 +330,10 @@ fn period_ends_sentence(before: &str, next: &str) -> bool {
         }
     }
     // Dotted acronyms: U.S, U.N, a.m (the final period is the one being judged).
-    if word.len() >= 3 && word.contains('.') && word.split('.').all(|part| part.chars().count() == 1) {
+    if word.len() >= 3
+        && word.contains('.')
+        && word.split('.').all(|part| part.chars().count() == 1)
+    {
         return opener;
     }
     true
@@ -384,7 +442,11 @@ fn next_is_digit(s: &str, at: usize) -> bool {
 
 fn is_possessive(s: &str, at: usize) -> bool {
     let b = s.as_bytes();
-    b.get(at) == Some(&b's') && !s.get(at + 1..).and_then(|r| r.chars().next()).is_some_and(char::is_alphanumeric)
+    b.get(at) == Some(&b's')
+        && !s
+            .get(at + 1..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]
@@ -397,7 +459,8 @@ mod tests {
 
     #[test]
     fn abbreviations_do_not_split() {
-        let t = "Mr. Smith met U.S. President George W. Bush in St. Petersburg on Jan. 5. It rained.";
+        let t =
+            "Mr. Smith met U.S. President George W. Bush in St. Petersburg on Jan. 5. It rained.";
         assert_eq!(
             split(t),
             vec![
@@ -458,7 +521,8 @@ mod tests {
 
     #[test]
     fn blank_line_mode_joins_wrapped_lines() {
-        let t = "Russia and Iran signed\nan agreement on Monday.\n\nTitle here\nThe next paragraph.";
+        let t =
+            "Russia and Iran signed\nan agreement on Monday.\n\nTitle here\nThe next paragraph.";
         let s = sentences(t);
         let texts: Vec<&str> = s.iter().map(|s| s.span.text(t)).collect();
         assert_eq!(
@@ -483,7 +547,11 @@ mod tests {
             assert!(x.span.len() <= MAX_SENTENCE_BYTES);
             assert!(!x.span.text(&t).starts_with(' ') && !x.span.text(&t).ends_with(' '));
         }
-        let joined: String = s.iter().map(|x| x.span.text(&t)).collect::<Vec<_>>().join(" ");
+        let joined: String = s
+            .iter()
+            .map(|x| x.span.text(&t))
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(joined, t.trim());
     }
 
@@ -496,8 +564,8 @@ mod tests {
         assert_eq!(
             words,
             vec![
-                "Putin", "'s", "U.S.", "visit", "cost", "$", "1,000.5", "in", "1996", "-", "1998", ";",
-                "it", "doesn't", "matter", "."
+                "Putin", "'s", "U.S.", "visit", "cost", "$", "1,000.5", "in", "1996", "-", "1998",
+                ";", "it", "doesn't", "matter", "."
             ]
         );
     }

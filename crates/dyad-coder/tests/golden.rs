@@ -20,7 +20,9 @@ use std::path::Path;
 pub fn render(events: &[Event]) -> String {
     let mut out = String::new();
     for e in events {
-        let code = |a: &Option<dyad_coder::Actor>| a.as_ref().map_or("-".to_string(), |a| a.code.0.clone());
+        let code = |a: &Option<dyad_coder::Actor>| {
+            a.as_ref().map_or("-".to_string(), |a| a.code.0.clone())
+        };
         let date = format!(
             "{}/{}",
             e.date.value.as_deref().unwrap_or("-"),
@@ -32,7 +34,15 @@ pub fn render(events: &[Event]) -> String {
             (false, true) => "hedged",
             (true, true) => "negated,hedged",
         };
-        let _ = write!(out, "{} {} {} {} {}", code(&e.source), e.cameo, code(&e.target), date, modality);
+        let _ = write!(
+            out,
+            "{} {} {} {} {}",
+            code(&e.source),
+            e.cameo,
+            code(&e.target),
+            date,
+            modality
+        );
         if let Some(a) = &e.attribution {
             let _ = write!(out, " attr={:?}", a.text);
         }
@@ -67,7 +77,11 @@ fn golden_fixtures() {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     names.sort();
-    assert!(names.len() >= 40, "expected at least 40 fixtures, found {}", names.len());
+    assert!(
+        names.len() >= 40,
+        "expected at least 40 fixtures, found {}",
+        names.len()
+    );
     let mut failures = Vec::new();
     for path in &names {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
@@ -85,5 +99,10 @@ fn golden_fixtures() {
             failures.push(format!("--- {name}\nexpected:\n{expected}got:\n{got}"));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -64,17 +64,94 @@ fn seed_article_yields_the_asserted_timeline() {
             .join("\n")
     };
     let cases: &[(&str, &str, &str, &str, bool, Option<i32>)] = &[
-        ("economic cooperation in the 1990s", "RUS", "06", "IRN", true, Some(1990)),
-        ("treaties with the United States, 1996", "RUS", "057", "USA", true, Some(1996)),
-        ("relations with Iran reduced after the treaties", "RUS", "16", "IRN", false, Some(1996)),
-        ("Putin's visit to Iran, 2007", "RUS", "042", "IRN", false, Some(2007)),
-        ("Moscow joined the sanctions, 2009", "RUS", "163", "IRN", false, Some(2009)),
-        ("Russia supported sanctions against Iran, 2010", "RUS", "163", "IRN", false, Some(2010)),
-        ("Russia lifted sanctions on Iran", "RUS", "08", "IRN", false, None),
-        ("Iran mediated in Tajikistan's civil war, 1990s", "IRN", "04", "TJK", false, Some(1990)),
-        ("Russia and Iran discuss the corridor, 2022", "RUS", "04", "IRN", true, Some(2022)),
-        ("agreements signed on bilateral cooperation", "RUS", "057", "IRN", true, None),
-        ("Iran's leaders decide to work with Russia", "IRN", "03", "RUS", false, None),
+        (
+            "economic cooperation in the 1990s",
+            "RUS",
+            "06",
+            "IRN",
+            true,
+            Some(1990),
+        ),
+        (
+            "treaties with the United States, 1996",
+            "RUS",
+            "057",
+            "USA",
+            true,
+            Some(1996),
+        ),
+        (
+            "relations with Iran reduced after the treaties",
+            "RUS",
+            "16",
+            "IRN",
+            false,
+            Some(1996),
+        ),
+        (
+            "Putin's visit to Iran, 2007",
+            "RUS",
+            "042",
+            "IRN",
+            false,
+            Some(2007),
+        ),
+        (
+            "Moscow joined the sanctions, 2009",
+            "RUS",
+            "163",
+            "IRN",
+            false,
+            Some(2009),
+        ),
+        (
+            "Russia supported sanctions against Iran, 2010",
+            "RUS",
+            "163",
+            "IRN",
+            false,
+            Some(2010),
+        ),
+        (
+            "Russia lifted sanctions on Iran",
+            "RUS",
+            "08",
+            "IRN",
+            false,
+            None,
+        ),
+        (
+            "Iran mediated in Tajikistan's civil war, 1990s",
+            "IRN",
+            "04",
+            "TJK",
+            false,
+            Some(1990),
+        ),
+        (
+            "Russia and Iran discuss the corridor, 2022",
+            "RUS",
+            "04",
+            "IRN",
+            true,
+            Some(2022),
+        ),
+        (
+            "agreements signed on bilateral cooperation",
+            "RUS",
+            "057",
+            "IRN",
+            true,
+            None,
+        ),
+        (
+            "Iran's leaders decide to work with Russia",
+            "IRN",
+            "03",
+            "RUS",
+            false,
+            None,
+        ),
     ];
     let mut missing = Vec::new();
     for (what, s, code, t, either, year) in cases {
@@ -82,21 +159,39 @@ fn seed_article_yields_the_asserted_timeline() {
             missing.push(*what);
         }
     }
-    assert!(missing.is_empty(), "missing asserted events: {missing:?}\ncoded:\n{}", dump());
+    assert!(
+        missing.is_empty(),
+        "missing asserted events: {missing:?}\ncoded:\n{}",
+        dump()
+    );
 }
 
 #[test]
 fn seed_article_actors_and_dates_are_specific() {
     let (_, events) = coded();
-    let visit = find(&events, "RUS", "042", "IRN", false, ASSERTED, Some(2007)).expect("the 2007 visit");
+    let visit =
+        find(&events, "RUS", "042", "IRN", false, ASSERTED, Some(2007)).expect("the 2007 visit");
     let putin = visit.source.as_ref().unwrap();
-    assert_eq!(putin.role.as_deref(), Some("GOV"), "Putin was president in 2007");
+    assert_eq!(
+        putin.role.as_deref(),
+        Some("GOV"),
+        "Putin was president in 2007"
+    );
     assert_eq!(putin.name.as_deref(), Some("Vladimir Putin"));
     assert_eq!(visit.date.precision, dyad_coder::types::Precision::Year);
-    let moscow = find(&events, "RUS", "163", "IRN", false, ASSERTED, Some(2009)).expect("2009 sanctions");
-    assert_eq!(moscow.source.as_ref().unwrap().code.0, "RUSGOV", "Moscow stands for the government");
-    let nineties = find(&events, "RUS", "06", "IRN", true, ASSERTED, Some(1990)).expect("1990s cooperation");
-    assert_eq!(nineties.date.precision, dyad_coder::types::Precision::Decade);
+    let moscow =
+        find(&events, "RUS", "163", "IRN", false, ASSERTED, Some(2009)).expect("2009 sanctions");
+    assert_eq!(
+        moscow.source.as_ref().unwrap().code.0,
+        "RUSGOV",
+        "Moscow stands for the government"
+    );
+    let nineties =
+        find(&events, "RUS", "06", "IRN", true, ASSERTED, Some(1990)).expect("1990s cooperation");
+    assert_eq!(
+        nineties.date.precision,
+        dyad_coder::types::Precision::Decade
+    );
 }
 
 #[test]
@@ -111,11 +206,17 @@ fn seed_article_negation_hedging_and_speculation() {
     // "Russia can help Iran integrate into new alliances": hedged.
     let help = events
         .iter()
-        .find(|e| country(&e.source) == "RUS" && country(&e.target) == "IRN" && e.trigger.text.starts_with("help"))
+        .find(|e| {
+            country(&e.source) == "RUS"
+                && country(&e.target) == "IRN"
+                && e.trigger.text.starts_with("help")
+        })
         .expect("Russia helping Iran is coded");
     assert!(help.hedged && !help.negated);
     // Pure speculation yields no asserted event.
-    let spec = text.find("Some experts think that Moscow believes").expect("speculation sentence");
+    let spec = text
+        .find("Some experts think that Moscow believes")
+        .expect("speculation sentence");
     for e in &events {
         if e.span.contains(spec) {
             assert!(!e.asserted(), "speculation coded as fact: {:?}", e.trigger);
@@ -129,7 +230,10 @@ fn every_event_points_at_its_words() {
     assert!(events.len() >= 11);
     for e in &events {
         assert_eq!(&text[e.span.start..e.span.end], e.sentence);
-        assert_eq!(&text[e.trigger.span.start..e.trigger.span.end], e.trigger.text);
+        assert_eq!(
+            &text[e.trigger.span.start..e.trigger.span.end],
+            e.trigger.text
+        );
         assert!(e.span.start <= e.trigger.span.start && e.trigger.span.end <= e.span.end);
         for a in [&e.source, &e.target].into_iter().flatten() {
             assert_eq!(&text[a.span.start..a.span.end], a.text);
