@@ -58,13 +58,13 @@ pub struct Writer<W: Write> {
 
 enum Sink<W: Write> {
     Plain(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<W: Write> Writer<W> {
     pub fn new(out: W, format: Format) -> Writer<W> {
         let out = if format == Format::Csv {
-            Sink::Csv(csv::Writer::from_writer(out))
+            Sink::Csv(Box::new(csv::Writer::from_writer(out)))
         } else {
             Sink::Plain(out)
         };

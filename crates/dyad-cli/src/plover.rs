@@ -148,7 +148,7 @@ pub fn run(a: PloverArgs) -> Result<ExitCode> {
         }
         if !gold.is_empty() {
             s.gold_dyads += 1;
-            if events.iter().any(|e| fits(e)) {
+            if events.iter().any(&fits) {
                 s.dyads_recalled += 1;
             }
             s.predictions_scored += events.len();

@@ -1,5 +1,7 @@
 //! End-to-end tests of the `dyad` binary: output contract, formats, and bad input.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

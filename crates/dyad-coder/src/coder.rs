@@ -139,6 +139,9 @@ struct Trigger {
     suppressed: bool,
 }
 
+/// How a trigger candidate ranks: literal words, then fewer words skipped by gaps, then its end.
+type Rank = (usize, std::cmp::Reverse<usize>, usize);
+
 /// What a paragraph remembers for the sentences that follow.
 #[derive(Default)]
 struct Context {
@@ -446,39 +449,13 @@ impl<'a> SentenceView<'a> {
             let mut best: Option<(&Hit<'_>, Ref)> = None;
             let mut title: Option<&Hit<'_>> = None;
             for h in self.hits_at(i) {
+                if let Some(r) = self.ref_of(h.item) {
+                    if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
+                        best = Some((h, r));
+                    }
+                    continue;
+                }
                 match h.item {
-                    Item::Actor(a) => {
-                        let e = &self.coder.lexicon.actors[*a as usize];
-                        if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
-                            best = Some((
-                                h,
-                                Ref {
-                                    country: e.country.clone(),
-                                    role: e.role.clone(),
-                                    name: e.name.clone(),
-                                    person: None,
-                                    plural: e.kind == ActorKind::People,
-                                    span: Span::default(),
-                                },
-                            ));
-                        }
-                    }
-                    Item::Person(p) => {
-                        if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
-                            let t = &self.coder.lexicon.persons[*p as usize][0];
-                            best = Some((
-                                h,
-                                Ref {
-                                    country: t.country.clone(),
-                                    role: Some(t.role.clone()),
-                                    name: Some(t.name.clone()),
-                                    person: Some(*p),
-                                    plural: false,
-                                    span: Span::default(),
-                                },
-                            ));
-                        }
-                    }
                     Item::Role { title: true, .. } if title.is_none_or(|t| h.end > t.end) => {
                         title = Some(h)
                     }
@@ -491,7 +468,7 @@ impl<'a> SentenceView<'a> {
                 if self.word(j) == "." {
                     j += 1;
                 }
-                if let Some((h, r)) = self.person_or_actor_at(j) {
+                if let Some((h, r)) = self.person_at(j) {
                     if r.person.is_some() {
                         out.push(Mention {
                             start: i,
@@ -556,7 +533,7 @@ impl<'a> SentenceView<'a> {
                         r.plural = self.word(role_end - 1).ends_with('s');
                         end = role_end;
                         // And a person's name after the title: take the person's own entry.
-                        if let Some((ph, pr)) = self.person_or_actor_at(end) {
+                        if let Some((ph, pr)) = self.person_at(end) {
                             if pr.person.is_some() {
                                 r = pr;
                                 end = ph.end;
@@ -612,28 +589,42 @@ impl<'a> SentenceView<'a> {
         out
     }
 
-    fn person_or_actor_at(&self, i: usize) -> Option<(&'a Hit<'a>, Ref)> {
-        let mut best: Option<(&'a Hit<'a>, Ref)> = None;
-        for h in self.hits_at(i) {
-            let r = match h.item {
-                Item::Person(p) => {
-                    let t = &self.coder.lexicon.persons[*p as usize][0];
-                    Ref {
-                        country: t.country.clone(),
-                        role: Some(t.role.clone()),
-                        name: Some(t.name.clone()),
-                        person: Some(*p),
-                        plural: false,
-                        span: Span::default(),
-                    }
-                }
-                _ => continue,
-            };
-            if best.as_ref().is_none_or(|(b, _)| h.end > b.end) {
-                best = Some((h, r));
+    /// The actor an actor or person entry stands for (a person's first term until the date is known).
+    fn ref_of(&self, item: &Item) -> Option<Ref> {
+        let lex = &self.coder.lexicon;
+        match item {
+            Item::Actor(a) => {
+                let e = &lex.actors[*a as usize];
+                Some(Ref {
+                    country: e.country.clone(),
+                    role: e.role.clone(),
+                    name: e.name.clone(),
+                    person: None,
+                    plural: e.kind == ActorKind::People,
+                    span: Span::default(),
+                })
             }
+            Item::Person(p) => {
+                let t = &lex.persons[*p as usize][0];
+                Some(Ref {
+                    country: t.country.clone(),
+                    role: Some(t.role.clone()),
+                    name: Some(t.name.clone()),
+                    person: Some(*p),
+                    plural: false,
+                    span: Span::default(),
+                })
+            }
+            _ => None,
         }
-        best
+    }
+
+    /// The longest named person starting at token `i`.
+    fn person_at(&self, i: usize) -> Option<(&'a Hit<'a>, Ref)> {
+        self.hits_at(i)
+            .filter(|h| matches!(h.item, Item::Person(_)))
+            .max_by_key(|h| h.end)
+            .and_then(|h| Some((h, self.ref_of(h.item)?)))
     }
 
     /// A pronoun or definite reference at `i`, resolved against earlier mentions of this sentence and the
@@ -745,7 +736,7 @@ impl<'a> SentenceView<'a> {
                 i += 1;
                 continue;
             }
-            let mut best: Option<((usize, std::cmp::Reverse<usize>, usize), usize, Trigger)> = None;
+            let mut best: Option<(Rank, usize, Trigger)> = None;
             for h in self.hits_at(i) {
                 let Item::Trigger {
                     pattern,
@@ -1264,11 +1255,7 @@ impl<'a> SentenceView<'a> {
         let (mut country, mut role, mut name) = (r.country.clone(), r.role.clone(), r.name.clone());
         if let Some(p) = r.person {
             let terms = &self.coder.lexicon.persons[p as usize];
-            let when: Option<Date> = date
-                .value
-                .as_deref()
-                .and_then(|v| date_floor(v))
-                .or(self.doc.date);
+            let when: Option<Date> = date.value.as_deref().and_then(date_floor).or(self.doc.date);
             let pick = match when {
                 Some(d) => terms
                     .iter()

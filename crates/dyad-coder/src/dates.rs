@@ -294,7 +294,9 @@ pub fn find(doc: &str, tokens: &[Token], publication: Option<Date>, out: &mut Ve
         // Relative dates.
         let l = w.to_ascii_lowercase();
         let next_l = lower(i + 1);
-        let rel: Option<(usize, Option<(String, Precision)>, bool, bool)> = match l.as_str() {
+        // (length in tokens, resolved value, speaks of the present, lies in the future)
+        type Relative = (usize, Option<(String, Precision)>, bool, bool);
+        let rel: Option<Relative> = match l.as_str() {
             "yesterday" => Some((
                 1,
                 publication

@@ -13,6 +13,8 @@
 //! `DYAD_BLESS=1 cargo test --test golden` rewrites the `.events` files from the current output, for
 //! reviewing the diff with git.
 
+#![allow(clippy::unwrap_used)]
+
 use dyad_coder::{Coder, Document, Event};
 use std::fmt::Write as _;
 use std::path::Path;

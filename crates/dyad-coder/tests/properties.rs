@@ -1,6 +1,8 @@
 //! Invariants over arbitrary input: nothing panics, spans are in bounds and ordered, sentences tile the
 //! text (every non-space byte lies in exactly one sentence, and only white space lies between them).
 
+#![allow(clippy::unwrap_used)]
+
 use dyad_coder::segment::{sentences, tokenize};
 use dyad_coder::{Coder, Document};
 use proptest::prelude::*;

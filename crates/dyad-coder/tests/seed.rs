@@ -1,6 +1,8 @@
 //! The user's own article: thirty years of Russia–Iran relations, told out of order. It must come out as a
 //! correct, dated timeline. The text is read from `../shared/seed/` and never copied into the project.
 
+#![allow(clippy::unwrap_used)]
+
 use dyad_coder::{Coder, Document, Event};
 use std::path::PathBuf;
 
@@ -63,7 +65,9 @@ fn seed_article_yields_the_asserted_timeline() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let cases: &[(&str, &str, &str, &str, bool, Option<i32>)] = &[
+    // (what, source country, code prefix, target country, either order, year)
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a str, bool, Option<i32>);
+    let cases: &[Case] = &[
         (
             "economic cooperation in the 1990s",
             "RUS",
