@@ -961,6 +961,12 @@ impl<'a> SentenceView<'a> {
                 }
             }
         }
+        // An object the pattern's gap passed over: "expelled two Russian diplomats".
+        if target_m.is_none() {
+            target_m = mentions
+                .iter()
+                .position(|m| m.start > t.start && m.end <= t.end && Some(m.start) != t.slot_source.map(|s| mentions[s].start));
+        }
         // Passive: the agent after "by" is the source, the subject the target.
         let mut source_m: Option<usize> = t.slot_source;
         if passive {
@@ -976,6 +982,18 @@ impl<'a> SentenceView<'a> {
             .map(|m| mentions[m].refs.clone())
             .unwrap_or_default();
         let mut target: Option<Ref> = target_m.and_then(first);
+        // "between Russia and Ukraine" names both sides of a symmetric event.
+        if p.sym {
+            if let Some(m) = target_m {
+                if mentions[m].start > 0 && self.is(mentions[m].start - 1, "between") {
+                    if let Some(n) = mentions[m].and_next {
+                        source = mentions[m].refs.clone();
+                        target = first(n);
+                        source_m = None;
+                    }
+                }
+            }
+        }
         // A compound subject of a symmetric event is its dyad: "Russia and Iran began to discuss",
         // "Israel and the UAE signed the accords in Washington".
         if p.sym && !passive {
