@@ -139,6 +139,10 @@ struct Trigger {
     suppressed: bool,
 }
 
+/// How many sentences a stated date carries over within a paragraph. Papers like VOA's run whole
+/// articles as one block, so "the paragraph" alone would carry a date much too far.
+const CARRY_SENTENCES: usize = 2;
+
 /// How a trigger candidate ranks: literal words, then fewer words skipped by gaps, then its end.
 type Rank = (usize, std::cmp::Reverse<usize>, usize);
 
@@ -149,7 +153,8 @@ struct Context {
     recent: Vec<Ref>,
     /// The previous sentence's first actor: its likely subject, which a sentence-initial pronoun continues.
     last_subject: Option<Ref>,
-    carry: Option<(String, Precision)>,
+    /// The last date stated in the paragraph, and the sentence that stated it.
+    carry: Option<(String, Precision, usize)>,
 }
 
 impl Coder {
@@ -350,10 +355,10 @@ impl<'a> SentenceView<'a> {
             let pattern = &self.coder.lexicon.patterns[t.pattern as usize];
             let date = self.event_date(t, ctx);
             let (source, target) = (self.actor(&source, &date), self.actor(&target, &date));
-            if source.code == target.code
-                || source.country == target.country
-                    && source.role.is_none()
-                    && target.role.is_none()
+            // A state acting on itself: a domestic event needs two distinct roles ("the Syrian
+            // government" and "Syrian rebels"); a bare country beside its own government is the same actor.
+            if source.country == target.country
+                && (source.role.is_none() || target.role.is_none() || source.code == target.code)
             {
                 continue;
             }
@@ -417,7 +422,7 @@ impl<'a> SentenceView<'a> {
             .rev()
             .find(|d| !d.value.is_empty() && !d.present)
         {
-            ctx.carry = Some((d.value.clone(), d.precision));
+            ctx.carry = Some((d.value.clone(), d.precision, self.index));
         }
     }
 
@@ -749,6 +754,15 @@ impl<'a> SentenceView<'a> {
                     continue;
                 }
                 let p = &self.coder.lexicon.patterns[*pattern as usize];
+                // "trade war", "price war": a figurative modifier makes a noun trigger no event.
+                if p.noun
+                    && i > 0
+                    && self
+                        .hits_at(i - 1)
+                        .any(|h| matches!(h.item, Item::Cue(CueKind::Figurative)))
+                {
+                    continue;
+                }
                 // After a determiner a verb form is a noun or adjective: "the free trade zone".
                 if !p.noun
                     && i > 0
@@ -963,9 +977,11 @@ impl<'a> SentenceView<'a> {
         }
         // An object the pattern's gap passed over: "expelled two Russian diplomats".
         if target_m.is_none() {
-            target_m = mentions
-                .iter()
-                .position(|m| m.start > t.start && m.end <= t.end && Some(m.start) != t.slot_source.map(|s| mentions[s].start));
+            target_m = mentions.iter().position(|m| {
+                m.start > t.start
+                    && m.end <= t.end
+                    && Some(m.start) != t.slot_source.map(|s| mentions[s].start)
+            });
         }
         // Passive: the agent after "by" is the source, the subject the target.
         let mut source_m: Option<usize> = t.slot_source;
@@ -1249,7 +1265,12 @@ impl<'a> SentenceView<'a> {
         }
         let present = self.dates.iter().any(|d| d.present);
         if !present && !self.opens_new_episode() {
-            if let Some((v, p)) = &ctx.carry {
+            // The same episode: a date stated at most two sentences back.
+            if let Some((v, p, _)) = ctx
+                .carry
+                .as_ref()
+                .filter(|c| self.index - c.2 <= CARRY_SENTENCES)
+            {
                 return EventDate {
                     value: Some(v.clone()),
                     precision: *p,

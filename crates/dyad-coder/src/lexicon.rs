@@ -89,6 +89,8 @@ pub enum CueKind {
     Belief,
     Speech,
     Source,
+    /// A modifier that makes a following noun trigger figurative: "trade war".
+    Figurative,
 }
 
 /// An event pattern from `data/events.tsv`.
@@ -434,6 +436,7 @@ fn load_cues(b: &mut Builder, path: &str, text: &str) {
             "belief" => CueKind::Belief,
             "speech" => CueKind::Speech,
             "source" => CueKind::Source,
+            "figurative" => CueKind::Figurative,
             other => {
                 b.err(path, line, format!("unknown cue kind {other:?}"));
                 continue;
