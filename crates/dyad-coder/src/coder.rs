@@ -355,11 +355,9 @@ impl<'a> SentenceView<'a> {
             let pattern = &self.coder.lexicon.patterns[t.pattern as usize];
             let date = self.event_date(t, ctx);
             let (source, target) = (self.actor(&source, &date), self.actor(&target, &date));
-            // A state acting on itself: a domestic event needs two distinct roles ("the Syrian
-            // government" and "Syrian rebels"); a bare country beside its own government is the same actor.
-            if source.country == target.country
-                && (source.role.is_none() || target.role.is_none() || source.code == target.code)
-            {
+            // An actor acting on itself is no event; a domestic event ("the Serbian president promised
+            // to democratize Serbia": SRBGOV -> SRB) is.
+            if source.code == target.code {
                 continue;
             }
             let key = (
