@@ -1183,6 +1183,11 @@ impl<'a> SentenceView<'a> {
     }
 
     fn speaker_after(&self, i: usize, mentions: &[Mention]) -> Option<(usize, usize)> {
+        let i = if matches!(self.word(i), "a" | "an" | "the") {
+            i + 1
+        } else {
+            i
+        };
         if let Some(m) = mentions.iter().find(|m| m.start == i && !m.pronoun) {
             return Some((m.start, m.end));
         }
