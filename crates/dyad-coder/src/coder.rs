@@ -45,8 +45,12 @@ pub enum Error {
     QuadScheme(String),
     #[error(transparent)]
     Dictionary(#[from] DictErrors),
-    #[error("data/events.tsv:{line}: code {code} is not in the CAMEO table")]
-    UnknownCode { line: usize, code: String },
+    #[error("{path}:{line}: code {code} is not in the CAMEO table")]
+    UnknownCode {
+        path: String,
+        line: usize,
+        code: String,
+    },
 }
 
 impl Settings {
@@ -176,10 +180,15 @@ impl Coder {
             }
         }
         let lexicon = Lexicon::from_files(&files)?;
+        let events_path = files
+            .iter()
+            .find(|(p, _)| p.ends_with("events.tsv"))
+            .map_or("events.tsv", |(p, _)| p);
         let cameo = CameoTable::parse(cameo_text.0, cameo_text.1)?;
         for p in &lexicon.patterns {
             if !cameo.contains(p.code) {
                 return Err(Error::UnknownCode {
+                    path: events_path.to_string(),
                     line: p.line,
                     code: p.code.to_string(),
                 });
@@ -1333,5 +1342,41 @@ fn date_floor(v: &str) -> Option<Date> {
         4 => format!("{v}-07-01").parse().ok(),
         7 => format!("{v}-15").parse().ok(),
         _ => v.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coder_is_send_and_sync() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Coder>();
+    }
+
+    #[test]
+    fn unknown_quad_scheme_and_pattern_codes_are_errors() {
+        let bad = Settings::from_options(Options {
+            quad: Some("phoenix".into()),
+            ..Options::default()
+        });
+        assert!(matches!(bad, Err(Error::QuadScheme(_))));
+        let settings = Settings {
+            dictionaries: vec![("mine/events.tsv".into(), "0999\tverb\tfoo\t-\n".into())],
+            ..Settings::default()
+        };
+        let err = Coder::new(&settings).unwrap_err().to_string();
+        assert!(err.contains("mine/events.tsv:1"), "{err}");
+    }
+
+    #[test]
+    fn no_fallback_code_for_sentences_without_a_pattern() {
+        let coder = Coder::builtin().unwrap();
+        let doc = Document::new(
+            "x",
+            "Russia and Iran are neighbours across the Caspian Sea.",
+        );
+        assert!(coder.code(&doc).is_empty());
     }
 }
