@@ -5,6 +5,7 @@
 //! command itself failed (bad flags, bad dictionary).
 
 mod bench;
+mod eval;
 mod output;
 mod plover;
 
@@ -39,6 +40,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Score the coder on the PLOVER/CAMEO codebook sentences.
     Plover(plover::PloverArgs),
+    /// Score coded events against gold annotations (gold.md's rules).
+    Eval(eval::EvalArgs),
 }
 
 #[derive(Args, Clone)]
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
         Command::Code(a) => code(a),
         Command::Bench(a) => bench::run(a),
         Command::Plover(a) => plover::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code,
