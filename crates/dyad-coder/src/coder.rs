@@ -357,54 +357,53 @@ impl<'a> SentenceView<'a> {
             if triggers[k].suppressed {
                 continue;
             }
-            let Some((source, target)) = self.arguments(k, &mut triggers, &mentions, ctx) else {
-                continue;
-            };
-            let t = &triggers[k];
-            let pattern = &self.coder.lexicon.patterns[t.pattern as usize];
-            let date = self.event_date(t, ctx);
-            let (source, target) = (self.actor(&source, &date), self.actor(&target, &date));
-            // An actor acting on itself is no event; a domestic event ("the Serbian president promised
-            // to democratize Serbia": SRBGOV -> SRB) is.
-            if source.code == target.code {
-                continue;
+            for (source, target) in self.arguments(k, &mut triggers, &mentions, ctx) {
+                let t = &triggers[k];
+                let pattern = &self.coder.lexicon.patterns[t.pattern as usize];
+                let date = self.event_date(t, ctx);
+                let (source, target) = (self.actor(&source, &date), self.actor(&target, &date));
+                // An actor acting on itself is no event; a domestic event ("the Serbian president promised
+                // to democratize Serbia": SRBGOV -> SRB) is.
+                if source.code == target.code {
+                    continue;
+                }
+                let key = (
+                    source.code.0.clone(),
+                    target.code.0.clone(),
+                    pattern.code.to_string(),
+                );
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let (negated, hedged) = self.modality(t, &cues);
+                let info = self.coder.cameo.get(pattern.code);
+                let trig_span = Span::new(
+                    self.tokens[t.start].span.start,
+                    self.tokens[t.end - 1].span.end,
+                );
+                out.push(Event {
+                    doc_id: self.doc.id.clone(),
+                    event_id: String::new(),
+                    sentence_index: self.index,
+                    sentence: self.span.text(&self.doc.text).to_string(),
+                    span: self.span,
+                    source: Some(source),
+                    target: Some(target),
+                    cameo: pattern.code,
+                    root: pattern.code.root_str(),
+                    quad_class: self.coder.quad.quad(pattern.code.root()),
+                    goldstein: info.map_or(0.0, |i| i.goldstein),
+                    date,
+                    negated,
+                    hedged: hedged || self.future_dated(t),
+                    attribution: attribution.clone(),
+                    trigger: SpanText {
+                        text: trig_span.text(&self.doc.text).to_string(),
+                        span: trig_span,
+                    },
+                });
             }
-            let key = (
-                source.code.0.clone(),
-                target.code.0.clone(),
-                pattern.code.to_string(),
-            );
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
-            let (negated, hedged) = self.modality(t, &cues);
-            let info = self.coder.cameo.get(pattern.code);
-            let trig_span = Span::new(
-                self.tokens[t.start].span.start,
-                self.tokens[t.end - 1].span.end,
-            );
-            out.push(Event {
-                doc_id: self.doc.id.clone(),
-                event_id: String::new(),
-                sentence_index: self.index,
-                sentence: self.span.text(&self.doc.text).to_string(),
-                span: self.span,
-                source: Some(source),
-                target: Some(target),
-                cameo: pattern.code,
-                root: pattern.code.root_str(),
-                quad_class: self.coder.quad.quad(pattern.code.root()),
-                goldstein: info.map_or(0.0, |i| i.goldstein),
-                date,
-                negated,
-                hedged: hedged || self.future_dated(t),
-                attribution: attribution.clone(),
-                trigger: SpanText {
-                    text: trig_span.text(&self.doc.text).to_string(),
-                    span: trig_span,
-                },
-            });
         }
         // Remember this sentence's actors and date for the next sentence of the paragraph.
         ctx.last_subject = mentions
@@ -580,9 +579,29 @@ impl<'a> SentenceView<'a> {
         // Compounds: "Russia and Iran", "Raisi and Khamenei".
         for k in 0..out.len().saturating_sub(1) {
             let gap = out[k + 1].start - out[k].end;
-            let joined = self.is(out[k].end, "and")
+            let joined = !out[k].pronoun
+                && !out[k + 1].pronoun
+                && self.is(out[k].end, "and")
                 && (gap == 1 || gap == 2 && self.is(out[k].end + 1, "the"));
             if joined {
+                out[k].and_next = Some(k + 1);
+            }
+        }
+        // Lists: "Burkina Faso, Mali and Niger" (and the serial comma: "A, B, and C").
+        for k in (0..out.len().saturating_sub(1)).rev() {
+            if out[k].and_next.is_some() || self.word(out[k].end) != "," {
+                continue;
+            }
+            if out[k].pronoun || out[k + 1].pronoun {
+                continue;
+            }
+            let gap = out[k + 1].start - out[k].end;
+            // ", and" joins clauses as often as list items: only as the end of a list of three or more.
+            let in_list =
+                k > 0 && out[k].start == out[k - 1].end + 1 && self.word(out[k - 1].end) == ",";
+            let listed = (gap == 1 && out[k + 1].and_next.is_some())
+                || (gap == 2 && self.is(out[k].end + 1, "and") && in_list);
+            if listed {
                 out[k].and_next = Some(k + 1);
             }
         }
@@ -955,7 +974,7 @@ impl<'a> SentenceView<'a> {
         triggers: &mut [Trigger],
         mentions: &[Mention],
         ctx: &Context,
-    ) -> Option<(Ref, Ref)> {
+    ) -> Vec<(Ref, Ref)> {
         let t = triggers[k].clone();
         let p = &self.coder.lexicon.patterns[t.pattern as usize];
         let first = |m: usize| mentions[m].refs.first().cloned();
@@ -972,7 +991,7 @@ impl<'a> SentenceView<'a> {
                 Err(u) => {
                     let u_noun = self.coder.lexicon.patterns[triggers[u].pattern as usize].noun;
                     if p.yields {
-                        return None;
+                        return Vec::new();
                     }
                     if p.noun && !u_noun {
                         break;
@@ -1018,13 +1037,19 @@ impl<'a> SentenceView<'a> {
             }
         }
         // A compound subject of a symmetric event is its dyad: "Russia and Iran began to discuss",
-        // "Israel and the UAE signed the accords in Washington".
+        // "Israel and the UAE signed the accords in Washington"; three or more make every pair.
         if p.sym && !passive {
             if let Some(m) = source_m {
-                let head = mentions.iter().position(|x| x.and_next == Some(m));
-                if let Some(h) = head {
-                    source = mentions[h].refs.clone();
-                    target = first(m);
+                let members = self.chain(mentions, m);
+                if members.len() >= 2 {
+                    let refs: Vec<Ref> = members.iter().filter_map(|&x| first(x)).collect();
+                    let mut pairs = Vec::new();
+                    for (i, a) in refs.iter().enumerate() {
+                        for b in &refs[i + 1..] {
+                            pairs.push((a.clone(), b.clone()));
+                        }
+                    }
+                    return pairs;
                 } else if source.len() == 2 && target.is_none() {
                     target = source.pop();
                 }
@@ -1103,9 +1128,49 @@ impl<'a> SentenceView<'a> {
                 .find(|r| Some(&r.country) != src_country.as_ref())
                 .cloned();
         }
-        let source = source.into_iter().next()?;
-        let target = target?;
-        Some((source, target))
+        // Compounds on either side ("Burkina Faso, Mali and Niger withdrew from ECOWAS") make one event
+        // per member.
+        let sources: Vec<Ref> = match source_m {
+            Some(m) if source.first() == first(m).as_ref() => self
+                .chain(mentions, m)
+                .into_iter()
+                .filter_map(first)
+                .collect(),
+            _ => source.into_iter().take(1).collect(),
+        };
+        let targets: Vec<Ref> = match target_m {
+            Some(m) if target.is_some() && target == first(m) => self
+                .chain(mentions, m)
+                .into_iter()
+                .filter_map(first)
+                .collect(),
+            _ => target.into_iter().collect(),
+        };
+        let mut pairs = Vec::new();
+        for s in &sources {
+            for t in &targets {
+                pairs.push((s.clone(), t.clone()));
+            }
+        }
+        pairs
+    }
+
+    /// The members of the compound ("A, B and C") that mention `m` belongs to, in order.
+    fn chain(&self, mentions: &[Mention], m: usize) -> Vec<usize> {
+        let mut head = m;
+        while let Some(prev) = mentions.iter().position(|x| x.and_next == Some(head)) {
+            head = prev;
+        }
+        let mut out = vec![head];
+        let mut cur = head;
+        while let Some(next) = mentions[cur].and_next {
+            if out.contains(&next) {
+                break;
+            }
+            out.push(next);
+            cur = next;
+        }
+        out
     }
 
     fn after_be(&self, i: usize) -> bool {
