@@ -193,13 +193,9 @@ fn year_right(p: &Event, g: &GoldEvent) -> bool {
         return false;
     };
     let pred_decade = p.date.precision == dyad_coder::types::Precision::Decade;
-    if g.decade() {
-        (gy..gy + 10).contains(&py) || (pred_decade && py == gy)
-    } else if pred_decade {
-        (py..py + 10).contains(&gy)
-    } else {
-        py == gy
-    }
+    py == gy
+        || (g.decade() && (gy..gy + 10).contains(&py))
+        || (pred_decade && (py..py + 10).contains(&gy))
 }
 
 /// Where a gold sentence's quote starts, if the document holds it.

@@ -106,6 +106,32 @@ const PREPOSITIONS: &[&str] = &[
     "towards", "about", "between", "through", "over", "under", "within",
 ];
 
+/// Collective role nouns that stand for an actor even without a country: the country comes from the
+/// document.
+const BARE_ROLES: &[&str] = &[
+    "administration",
+    "army",
+    "authorities",
+    "cabinet",
+    "demonstrators",
+    "forces",
+    "government",
+    "insurgents",
+    "junta",
+    "militants",
+    "military",
+    "militia",
+    "militias",
+    "police",
+    "protesters",
+    "rebels",
+    "regime",
+    "security forces",
+    "separatists",
+    "soldiers",
+    "troops",
+];
+
 const BE_FORMS: &[&str] = &[
     "is", "are", "was", "were", "be", "been", "being", "get", "got", "gets",
 ];
@@ -129,6 +155,8 @@ struct Mention {
     end: usize,
     refs: Vec<Ref>,
     pronoun: bool,
+    /// The country was inferred from the document, not named.
+    inferred: bool,
     /// Index of the mention joined to this one by "and" (a compound: "Russia and Iran").
     and_next: Option<usize>,
 }
@@ -155,6 +183,9 @@ type Rank = (usize, std::cmp::Reverse<usize>, usize);
 struct Context {
     paragraph: usize,
     recent: Vec<Ref>,
+    /// How often each country has been named so far in the document (kept across paragraphs): the
+    /// country a bare "the authorities" or "security forces" most likely belongs to.
+    doc_countries: Vec<(String, usize)>,
     /// The previous sentence's first actor: its likely subject, which a sentence-initial pronoun continues.
     last_subject: Option<Ref>,
     /// The last date stated in the paragraph, and the sentence that stated it.
@@ -235,6 +266,7 @@ impl Coder {
             if sentence.paragraph != ctx.paragraph {
                 ctx = Context {
                     paragraph: sentence.paragraph,
+                    doc_countries: std::mem::take(&mut ctx.doc_countries),
                     ..Context::default()
                 };
             }
@@ -414,6 +446,15 @@ impl<'a> SentenceView<'a> {
             if !m.pronoun {
                 ctx.recent.extend(m.refs.iter().cloned());
             }
+            if m.inferred {
+                continue;
+            }
+            for r in m.refs.iter().filter(|r| r.country.len() == 3) {
+                match ctx.doc_countries.iter_mut().find(|(c, _)| *c == r.country) {
+                    Some((_, n)) => *n += 1,
+                    None => ctx.doc_countries.push((r.country.clone(), 1)),
+                }
+            }
         }
         if ctx.recent.len() > 32 {
             let cut = ctx.recent.len() - 32;
@@ -486,6 +527,7 @@ impl<'a> SentenceView<'a> {
                             end: h.end,
                             refs: vec![r],
                             pronoun: false,
+                            inferred: false,
                             and_next: None,
                         });
                         i = h.end;
@@ -557,6 +599,21 @@ impl<'a> SentenceView<'a> {
                     end,
                     refs: vec![r],
                     pronoun: false,
+                    inferred: false,
+                    and_next: None,
+                });
+                i = end;
+                continue;
+            }
+            // A collective role noun with no country of its own: "security forces in Somalia", "the
+            // authorities" (of the country the document is about).
+            if let Some((end, r)) = self.bare_role(i, ctx, &out) {
+                out.push(Mention {
+                    start: i,
+                    end,
+                    refs: r.into_iter().collect(),
+                    pronoun: false,
+                    inferred: true,
                     and_next: None,
                 });
                 i = end;
@@ -569,6 +626,7 @@ impl<'a> SentenceView<'a> {
                     end: i + len,
                     refs,
                     pronoun: true,
+                    inferred: false,
                     and_next: None,
                 });
                 i += len;
@@ -618,6 +676,79 @@ impl<'a> SentenceView<'a> {
             }
         }
         out
+    }
+
+    /// A collective role noun at `i` with no country before it, and the country it belongs to: the one
+    /// named right after it ("forces in Somalia", "the government of Iraq"), else the country the document
+    /// has named most so far (none: the mention stays unresolved and blocks rather than guesses).
+    fn bare_role(
+        &self,
+        i: usize,
+        ctx: &Context,
+        before: &[Mention],
+    ) -> Option<(usize, Option<Ref>)> {
+        let (end, role) = self
+            .hits_at(i)
+            .filter_map(|h| match h.item {
+                Item::Role {
+                    role: Some(r),
+                    title: false,
+                } => Some((h.end, r.clone())),
+                _ => None,
+            })
+            .max_by_key(|(e, _)| *e)?;
+        let words = (i..end)
+            .map(|k| self.word(k).to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !BARE_ROLES.contains(&words.as_str()) {
+            return None;
+        }
+        let make = |country: String, end: usize| {
+            Some((
+                end,
+                Some(Ref {
+                    country,
+                    role: Some(role.clone()),
+                    name: None,
+                    person: None,
+                    plural: words.ends_with('s'),
+                    span: Span::default(),
+                }),
+            ))
+        };
+        if matches!(self.word(end), "in" | "of") {
+            let named = self.hits_at(end + 1).find_map(|h| match h.item {
+                Item::Actor(a) => {
+                    let e = &self.coder.lexicon.actors[*a as usize];
+                    (e.kind == ActorKind::Name).then(|| (h.end, e.country.clone()))
+                }
+                _ => None,
+            });
+            if let Some((e, country)) = named {
+                return make(country, e);
+            }
+        }
+        let mut tally = ctx.doc_countries.clone();
+        for r in before
+            .iter()
+            .filter(|m| !m.inferred)
+            .flat_map(|m| m.refs.iter())
+        {
+            match tally.iter_mut().find(|(c, _)| *c == r.country) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((r.country.clone(), 1)),
+            }
+        }
+        // The most named; on a tie, the first named.
+        let best = tally.iter().fold(None::<&(String, usize)>, |b, x| match b {
+            Some(b) if b.1 >= x.1 => Some(b),
+            _ => Some(x),
+        });
+        match best {
+            Some((country, _)) if country.len() == 3 => make(country.clone(), end),
+            _ => Some((end, None)),
+        }
     }
 
     /// The actor an actor or person entry stands for (a person's first term until the date is known).
