@@ -1525,7 +1525,8 @@ impl<'a> SentenceView<'a> {
             text: r.span.text(&self.doc.text).to_string(),
             span: r.span,
             code: ActorCode::new(Some(&country), role.as_deref()),
-            country: Some(country),
+            // "---": a group with no single country.
+            country: (country != "---").then_some(country),
             role,
             name,
         }

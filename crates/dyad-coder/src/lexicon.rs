@@ -58,6 +58,8 @@ pub enum ActorKind {
     Igo,
     /// A named person whose code depends on the date (see [`PersonTerm`]).
     Person,
+    /// A non-state group, party, company or agency: "Hamas", "the Taliban".
+    Group,
 }
 
 /// A country, organisation or place-for-government entry.
@@ -291,13 +293,14 @@ fn load_actors(b: &mut Builder, path: &str, text: &str) {
     b.errors.extend(errors);
     for (line, f) in rows {
         let kind = match f[3].as_str() {
+            "abbr" | "name" if f[2] == "IGO" => ActorKind::Igo,
+            "name" if file_kind_is_group(path) => ActorKind::Group,
             "name" => ActorKind::Name,
             "adj" => ActorKind::Adj,
             "people" => ActorKind::People,
             "capital" => ActorKind::Capital,
             "seat" => ActorKind::Seat,
-            "abbr" => ActorKind::Igo,
-            _ if f[2] == "IGO" => ActorKind::Igo,
+            "abbr" => ActorKind::Group,
             other => {
                 b.err(path, line, format!("unknown kind {other:?}"));
                 continue;
@@ -324,10 +327,14 @@ fn load_actors(b: &mut Builder, path: &str, text: &str) {
             country: f[1].clone(),
             role: opt(&f[2]).map(str::to_string),
             kind,
-            name: (kind == ActorKind::Igo).then(|| f[0].clone()),
+            name: matches!(kind, ActorKind::Igo | ActorKind::Group).then(|| f[0].clone()),
         });
         b.add(&f[0], Item::Actor(id), true);
     }
+}
+
+fn file_kind_is_group(path: &str) -> bool {
+    path.ends_with("groups.tsv")
 }
 
 fn valid_code(s: &str) -> bool {
