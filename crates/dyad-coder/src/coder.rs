@@ -534,6 +534,45 @@ impl<'a> SentenceView<'a> {
                         continue;
                     }
                 }
+                // A title before a name dyad does not know ("President Yoweri Museveni"): an official of
+                // the country the document is about.
+                let role = match t.item {
+                    Item::Role { role: Some(r), .. } => Some(r.clone()),
+                    _ => None,
+                };
+                let mut end = j;
+                while end < self.tokens.len()
+                    && self.capitalised(end)
+                    && !self
+                        .hits_at(end)
+                        .any(|h| matches!(h.item, Item::Actor(_) | Item::Person(_)))
+                {
+                    end += 1;
+                }
+                if let (Some(role), true) = (role, end > j) {
+                    let refs: Vec<Ref> = self
+                        .doc_country(ctx, &out)
+                        .map(|country| Ref {
+                            country,
+                            role: Some(role),
+                            name: None,
+                            person: None,
+                            plural: false,
+                            span: Span::default(),
+                        })
+                        .into_iter()
+                        .collect();
+                    out.push(Mention {
+                        start: i,
+                        end,
+                        refs,
+                        pronoun: false,
+                        inferred: true,
+                        and_next: None,
+                    });
+                    i = end;
+                    continue;
+                }
             }
             if let Some((h, mut r)) = best {
                 let mut end = h.end;
@@ -729,6 +768,14 @@ impl<'a> SentenceView<'a> {
                 return make(country, e);
             }
         }
+        match self.doc_country(ctx, before) {
+            Some(country) => make(country, end),
+            None => Some((end, None)),
+        }
+    }
+
+    /// The country the document has named most so far (this sentence included); on a tie, the first named.
+    fn doc_country(&self, ctx: &Context, before: &[Mention]) -> Option<String> {
         let mut tally = ctx.doc_countries.clone();
         for r in before
             .iter()
@@ -740,15 +787,12 @@ impl<'a> SentenceView<'a> {
                 None => tally.push((r.country.clone(), 1)),
             }
         }
-        // The most named; on a tie, the first named.
         let best = tally.iter().fold(None::<&(String, usize)>, |b, x| match b {
             Some(b) if b.1 >= x.1 => Some(b),
             _ => Some(x),
         });
-        match best {
-            Some((country, _)) if country.len() == 3 => make(country.clone(), end),
-            _ => Some((end, None)),
-        }
+        best.filter(|(c, _)| c.len() == 3 && c != "---")
+            .map(|(c, _)| c.clone())
     }
 
     /// The actor an actor or person entry stands for (a person's first term until the date is known).
