@@ -598,6 +598,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn pred(
         doc: &str,
         span: (usize, usize),

@@ -5,9 +5,14 @@
 //! command itself failed (bad flags, bad dictionary).
 
 mod bench;
+mod dict_cmd;
 mod eval;
+mod export;
 mod output;
+mod plot;
 mod plover;
+mod query_cmd;
+mod store_cmd;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand};
@@ -42,6 +47,26 @@ enum Command {
     Plover(plover::PloverArgs),
     /// Score coded events against gold annotations (gold.md's rules).
     Eval(eval::EvalArgs),
+    /// Check dictionary files, or show how a phrase codes and why.
+    Dict(dict_cmd::DictArgs),
+    /// Code documents into the store (files, directories, JSONL); unchanged documents are skipped.
+    Ingest(store_cmd::IngestArgs),
+    /// Group the same event reported by many documents into clusters.
+    Dedup(store_cmd::DedupArgs),
+    /// Stored events, filtered, with their evidence sentences.
+    Events(query_cmd::EventsArgs),
+    /// A dyad's series per year, month or day: counts by quad class and Goldstein, both directions.
+    Dyad(query_cmd::DyadArgs),
+    /// Dated events of an actor or a dyad, in date order.
+    Timeline(query_cmd::TimelineArgs),
+    /// Turns in a dyad's relation: cooperative, hostile and mixed phases.
+    Phases(query_cmd::PhasesArgs),
+    /// The weighted actor network: cooperation and conflict between actors.
+    Network(query_cmd::NetworkCmdArgs),
+    /// Export stored events (jsonl, csv, parquet, gdelt) or the network (graphml).
+    Export(export::ExportArgs),
+    /// Charts: a dyad's series, or the network, as SVG or PNG.
+    Plot(plot::PlotArgs),
 }
 
 #[derive(Args, Clone)]
@@ -95,6 +120,10 @@ struct CodeArgs {
     /// Only asserted events (drop negated and hedged ones).
     #[arg(long)]
     asserted: bool,
+    /// Write the names and phrases that looked like actors or events but matched no dictionary entry,
+    /// with counts, to this file (TSV), for growing the dictionaries.
+    #[arg(long, value_name = "FILE")]
+    unknown: Option<PathBuf>,
     #[command(flatten)]
     coder: CoderArgs,
 }
@@ -106,6 +135,16 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Plover(a) => plover::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Dict(a) => dict_cmd::run(a),
+        Command::Ingest(a) => store_cmd::ingest(a),
+        Command::Dedup(a) => store_cmd::dedup(a),
+        Command::Events(a) => query_cmd::events(a),
+        Command::Dyad(a) => query_cmd::dyad(a),
+        Command::Timeline(a) => query_cmd::timeline(a),
+        Command::Phases(a) => query_cmd::phases(a),
+        Command::Network(a) => query_cmd::network(a),
+        Command::Export(a) => export::run(a),
+        Command::Plot(a) => plot::run(a),
     };
     match result {
         Ok(code) => code,
@@ -175,29 +214,49 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut writer = output::Writer::new(io::BufWriter::new(stdout.lock()), format);
     let mut stats = Stats::default();
+    let collect_unknown = a.unknown.is_some();
+    let mut unknowns: std::collections::HashMap<
+        (dyad_coder::UnknownKind, String),
+        (usize, String),
+    > = std::collections::HashMap::new();
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0;
-    let flush = |batch: &mut Vec<Document>,
-                 writer: &mut output::Writer<_>,
-                 stats: &mut Stats|
+    let mut flush = |batch: &mut Vec<Document>,
+                     writer: &mut output::Writer<_>,
+                     stats: &mut Stats|
      -> Result<()> {
-        let coded: Vec<Option<(usize, Vec<Event>)>> = pool.install(|| {
+        type Coded = (usize, Vec<Event>, Vec<dyad_coder::Unknown>);
+        let coded: Vec<Option<Coded>> = pool.install(|| {
             batch
                 .par_iter()
-                .map_init(dyad_coder::Scratch::default, |scratch, doc| {
-                    // A bug in the coder must not cost the rest of the batch: the document is reported
-                    // and skipped.
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let mut events = Vec::new();
-                        let s = coder.code_into(doc, scratch, &mut events);
-                        (s.sentences, events)
-                    }))
-                    .ok()
-                })
+                .map_init(
+                    || {
+                        if collect_unknown {
+                            dyad_coder::Scratch::collecting_unknowns()
+                        } else {
+                            dyad_coder::Scratch::default()
+                        }
+                    },
+                    |scratch, doc| {
+                        // A bug in the coder must not cost the rest of the batch: the document is
+                        // reported and skipped.
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            let mut events = Vec::new();
+                            let s = coder.code_into(doc, scratch, &mut events);
+                            let unknown = scratch
+                                .unknown
+                                .as_mut()
+                                .map(std::mem::take)
+                                .unwrap_or_default();
+                            (s.sentences, events, unknown)
+                        }))
+                        .ok()
+                    },
+                )
                 .collect()
         });
         for (doc, result) in batch.iter().zip(coded) {
-            let Some((sentences, events)) = result else {
+            let Some((sentences, events, unknown)) = result else {
                 eprintln!(
                     "dyad: error: {}: internal error while coding; document skipped",
                     doc.id
@@ -207,6 +266,12 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
                 continue;
             };
             stats.sentences += sentences;
+            for u in unknown {
+                let entry = unknowns
+                    .entry((u.kind, u.phrase))
+                    .or_insert((0, doc.id.0.clone()));
+                entry.0 += 1;
+            }
             for e in events.iter().filter(|e| !a.asserted || e.asserted()) {
                 writer.write(e)?;
                 stats.events += 1;
@@ -244,6 +309,9 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
     }
     flush(&mut batch, &mut writer, &mut stats)?;
     writer.finish()?;
+    if let Some(path) = &a.unknown {
+        write_unknowns(path, unknowns)?;
+    }
     eprintln!(
         "dyad: {} documents, {} sentences, {} events; {} problems ({} records skipped)",
         stats.documents, stats.sentences, stats.events, stats.problems, stats.skipped
@@ -253,6 +321,29 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the unknown phrases as TSV, most frequent first: kind, count, phrase, an example document.
+fn write_unknowns(
+    path: &std::path::Path,
+    unknowns: std::collections::HashMap<(dyad_coder::UnknownKind, String), (usize, String)>,
+) -> Result<()> {
+    let mut rows: Vec<_> = unknowns.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+    let mut out = String::from("kind\tcount\tphrase\texample\n");
+    for ((kind, phrase), (count, example)) in rows {
+        let kind = match kind {
+            dyad_coder::UnknownKind::Actor => "actor",
+            dyad_coder::UnknownKind::Event => "event",
+        };
+        let clean = |s: &str| s.replace(['\t', '\n'], " ");
+        out.push_str(&format!(
+            "{kind}\t{count}\t{}\t{}\n",
+            clean(&phrase),
+            clean(&example)
+        ));
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[derive(Default)]

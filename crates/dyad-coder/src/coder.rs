@@ -88,11 +88,38 @@ pub struct Scratch {
     starts: Vec<usize>,
     ends: Vec<usize>,
     dates: Vec<DateExpr>,
+    /// When set, words that looked like actors or events but matched no dictionary entry are collected
+    /// here, for growing the dictionaries (`dyad code --unknown`).
+    pub unknown: Option<Vec<Unknown>>,
+}
+
+/// A phrase that looked like an actor or an event but matched nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub kind: UnknownKind,
+    pub phrase: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnknownKind {
+    /// A capitalised name that is no known actor.
+    Actor,
+    /// The words between two known actors in a sentence where no event pattern matched.
+    Event,
+}
+
+impl Scratch {
+    /// Scratch space that also collects unknown phrases.
+    pub fn collecting_unknowns() -> Scratch {
+        Scratch {
+            unknown: Some(Vec::new()),
+            ..Scratch::default()
+        }
+    }
 }
 
 const SUBORDINATORS: &[&str] = &[
     "because", "although", "though", "whereas", "while", "but", "unless", "which", "who", "whom",
-    "so",
 ];
 
 const DETERMINERS: &[&str] = &[
@@ -293,7 +320,7 @@ impl Coder {
                 hits: &hits,
                 dates: &scratch.dates,
             };
-            s.code(&mut ctx, out);
+            s.code(&mut ctx, out, scratch.unknown.as_mut());
         }
         for (k, e) in out[first..].iter_mut().enumerate() {
             e.event_id = format!("{}#{}", doc.id, k + 1);
@@ -336,10 +363,9 @@ impl<'a> SentenceView<'a> {
     /// Strong clause boundaries: the search for a subject or object stops here.
     fn boundary(&self, i: usize) -> bool {
         let w = self.word(i);
-        matches!(
-            w,
-            ";" | ":" | "—" | "–" | "(" | ")" | "\"" | "“" | "”" | "?" | "!"
-        ) || SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s))
+        // Quotation marks are not boundaries: they wrap single words as often as speech.
+        matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | "?" | "!")
+            || SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s))
     }
 
     /// Boundaries for the scope of negation and hedges: clause boundaries plus "and", "that" and commas.
@@ -358,7 +384,7 @@ impl<'a> SentenceView<'a> {
         self.hits[start..].iter().take_while(move |h| h.start == i)
     }
 
-    fn code(&self, ctx: &mut Context, out: &mut Vec<Event>) {
+    fn code(&self, ctx: &mut Context, out: &mut Vec<Event>, unknown: Option<&mut Vec<Unknown>>) {
         let mut blocked = vec![false; self.tokens.len()];
         for d in self.dates {
             for b in &mut blocked[d.start..d.end.min(self.tokens.len())] {
@@ -384,6 +410,9 @@ impl<'a> SentenceView<'a> {
             })
             .collect();
         let attribution = self.attribution(&mentions, &cues);
+        if let Some(u) = unknown {
+            self.unknowns(&mentions, &triggers, &blocked, u);
+        }
         let mut seen: Vec<(String, String, String)> = Vec::new();
         for k in 0..triggers.len() {
             if triggers[k].suppressed {
@@ -449,7 +478,11 @@ impl<'a> SentenceView<'a> {
             if m.inferred {
                 continue;
             }
-            for r in m.refs.iter().filter(|r| r.country.len() == 3) {
+            for r in m
+                .refs
+                .iter()
+                .filter(|r| r.country.len() == 3 && r.role.as_deref() != Some("IGO"))
+            {
                 match ctx.doc_countries.iter_mut().find(|(c, _)| *c == r.country) {
                     Some((_, n)) => *n += 1,
                     None => ctx.doc_countries.push((r.country.clone(), 1)),
@@ -470,6 +503,70 @@ impl<'a> SentenceView<'a> {
             .find(|d| !d.value.is_empty() && !d.present)
         {
             ctx.carry = Some((d.value.clone(), d.precision, self.index));
+        }
+    }
+
+    fn unknowns(
+        &self,
+        mentions: &[Mention],
+        triggers: &[Trigger],
+        blocked: &[bool],
+        out: &mut Vec<Unknown>,
+    ) {
+        const NOT_NAMES: &[&str] = &[
+            "A", "An", "And", "As", "At", "But", "For", "He", "Her", "His", "I", "If", "In", "It",
+            "Its", "On", "She", "So", "That", "The", "Their", "There", "These", "They", "This",
+            "Those", "We", "What", "When", "While", "With", "Mr", "Mrs", "Ms", "Dr",
+        ];
+        let known = |k: usize| {
+            blocked[k]
+                || self.hits_at(k).next().is_some()
+                || triggers.iter().any(|t| (t.start..t.end).contains(&k))
+        };
+        let mut k = 0;
+        while k < self.tokens.len() {
+            if !self.capitalised(k) || known(k) || NOT_NAMES.contains(&self.word(k)) {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < self.tokens.len() && self.capitalised(k) && !known(k) {
+                k += 1;
+            }
+            // A lone capitalised word opening the sentence is just a sentence start.
+            if !(start == 0 && k == 1) {
+                let span = Span::new(self.tokens[start].span.start, self.tokens[k - 1].span.end);
+                out.push(Unknown {
+                    kind: UnknownKind::Actor,
+                    phrase: span.text(&self.doc.text).to_string(),
+                });
+            }
+        }
+        let resolved: Vec<&Mention> = mentions.iter().filter(|m| !m.refs.is_empty()).collect();
+        if triggers.is_empty() && resolved.len() >= 2 {
+            let (a, b) = (resolved[0], resolved[1]);
+            let between = b.start.saturating_sub(a.end);
+            if (1..=5).contains(&between) && a.refs[0].country != b.refs[0].country {
+                let words: Vec<String> = (a.end..b.start)
+                    .map(|k| self.word(k).to_ascii_lowercase())
+                    .collect();
+                const GLUE: &[&str] = &[
+                    "and", "or", "nor", "the", "a", "an", "in", "of", "to", "for", "with", "on",
+                    "at", "is", "was", "are", "were", "said", "says", "from", "by", "as", "but",
+                    "than",
+                ];
+                let content = words.iter().any(|w| {
+                    w.len() >= 3
+                        && w.chars().all(char::is_alphabetic)
+                        && !GLUE.contains(&w.as_str())
+                });
+                if content && !words.iter().any(|w| w == "," || w == ";") {
+                    out.push(Unknown {
+                        kind: UnknownKind::Event,
+                        phrase: words.join(" "),
+                    });
+                }
+            }
         }
     }
 
@@ -793,6 +890,13 @@ impl<'a> SentenceView<'a> {
         });
         best.filter(|(c, _)| c.len() == 3 && c != "---")
             .map(|(c, _)| c.clone())
+    }
+
+    /// Whether the actor words at `i` are an adjective ("Russian").
+    fn is_adjective(&self, i: usize) -> bool {
+        self.hits_at(i).any(|h| {
+            matches!(h.item, Item::Actor(a) if self.coder.lexicon.actors[*a as usize].kind == ActorKind::Adj)
+        })
     }
 
     /// The actor an actor or person entry stands for (a person's first term until the date is known).
@@ -1153,7 +1257,12 @@ impl<'a> SentenceView<'a> {
         let t = triggers[k].clone();
         let p = &self.coder.lexicon.patterns[t.pattern as usize];
         let first = |m: usize| mentions[m].refs.first().cloned();
-        let passive = !p.noun && t.participle && self.after_be(t.start);
+        // Passive: a participle after a form of "be", or set off by a comma with its agent ("soldiers,
+        // supported by local militias, ...").
+        let passive = !p.noun
+            && t.participle
+            && (self.after_be(t.start)
+                || (t.start > 0 && self.word(t.start - 1) == "," && self.is(t.end, "by")));
         // Object: the first actor to the right, passing over (and taking over) later triggers.
         let mut target_m: Option<usize> = None;
         let mut from = t.end;
@@ -1176,13 +1285,19 @@ impl<'a> SentenceView<'a> {
                 }
             }
         }
-        // An object the pattern's gap passed over: "expelled two Russian diplomats".
-        if target_m.is_none() {
-            target_m = mentions.iter().position(|m| {
-                m.start > t.start
-                    && m.end <= t.end
-                    && Some(m.start) != t.slot_source.map(|s| mentions[s].start)
-            });
+        // An object the pattern's gap passed over: "expelled two Russian diplomats", "rejected Pakistan's
+        // allegation". A possessive or adjective there owns the object, so it beats a later actor.
+        let in_gap = mentions.iter().position(|m| {
+            m.start > t.start
+                && m.end <= t.end
+                && Some(m.start) != t.slot_source.map(|s| mentions[s].start)
+        });
+        if let Some(g) = in_gap {
+            let owner = matches!(self.word(mentions[g].end), "'s" | "’s")
+                || self.is_adjective(mentions[g].start);
+            if target_m.is_none() || owner {
+                target_m = Some(g);
+            }
         }
         // Passive: the agent after "by" is the source, the subject the target.
         let mut source_m: Option<usize> = t.slot_source;
@@ -1271,7 +1386,20 @@ impl<'a> SentenceView<'a> {
                     .iter()
                     .find(|u| !u.suppressed)
                     .map_or(self.tokens.len(), |u| u.start);
-                for m in mentions.iter().filter(|m| m.start >= lo && m.end <= hi) {
+                // Places ("met with X in Qatar") are where an event happened, not its missing side; only
+                // when both sides are missing ("agreements were signed on repairing Russian aircraft in
+                // Iran") do they name the parties.
+                let locative = |m: &Mention| {
+                    !have.is_empty()
+                        && m.start > 0
+                        && ["in", "at", "near", "from", "across"]
+                            .iter()
+                            .any(|w| self.is(m.start - 1, w))
+                };
+                for m in mentions
+                    .iter()
+                    .filter(|m| m.start >= lo && m.end <= hi && !locative(m))
+                {
                     for r in &m.refs {
                         add(r, &mut others);
                     }

@@ -1,5 +1,6 @@
 //! Reading documents: plain-text files (one document each, id = file name), JSONL (one document per line),
-//! directories (walked in name order) and standard input.
+//! directories (walked in name order, taking `.txt`, `.text`, `.jsonl`, `.ndjson` and extension-less files)
+//! and standard input.
 //!
 //! Reading streams: one document is held at a time, so memory does not grow with the input. Bad input
 //! never stops the batch: every problem comes out as a [`Problem`] naming the file and line, between the
@@ -164,8 +165,19 @@ impl Reader {
                     for entry in walkdir::WalkDir::new(&path).sort_by_file_name() {
                         match entry {
                             Ok(e) if e.file_type().is_file() => {
-                                let hidden = e.file_name().to_string_lossy().starts_with('.');
-                                if !hidden {
+                                // In a directory, only document files: .txt, .text, .jsonl, .ndjson, or no
+                                // extension (README.md, LICENSE-like files and data files are passed over).
+                                let name = e.file_name().to_string_lossy();
+                                let ext = e
+                                    .path()
+                                    .extension()
+                                    .and_then(|x| x.to_str())
+                                    .map(str::to_ascii_lowercase);
+                                let document = matches!(
+                                    ext.as_deref(),
+                                    None | Some("txt" | "text" | "jsonl" | "ndjson")
+                                );
+                                if !name.starts_with('.') && document && name != "LICENSE" {
                                     files.push(e.into_path());
                                 }
                             }

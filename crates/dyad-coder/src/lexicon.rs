@@ -69,6 +69,21 @@ pub struct ActorEntry {
     pub role: Option<String>,
     pub kind: ActorKind,
     pub name: Option<String>,
+    /// Where the entry was read: file and line.
+    pub origin: Origin,
+}
+
+/// A dictionary entry's file and line, for explaining a coding.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub path: String,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
 }
 
 /// One term of office of a named person.
@@ -80,6 +95,7 @@ pub struct PersonTerm {
     pub to: Option<Date>,
     pub name: String,
     pub office: String,
+    pub origin: Origin,
 }
 
 /// Cue kinds for modality and attribution (see `data/cues.tsv`).
@@ -133,6 +149,7 @@ pub enum Item {
 struct Meaning {
     item: Item,
     exact: Option<Box<str>>,
+    origin: Origin,
 }
 
 /// The compiled lexicon.
@@ -166,7 +183,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, phrase: &str, item: Item, case_sensitive: bool) {
+    fn add(&mut self, phrase: &str, item: Item, case_sensitive: bool, origin: Origin) {
         let key = phrase.to_ascii_lowercase();
         let id = *self.keys.entry(key).or_insert_with(|| {
             self.phrases.push(phrase.to_string());
@@ -176,6 +193,7 @@ impl Builder {
         self.meanings[id].push(Meaning {
             item,
             exact: case_sensitive.then(|| phrase.into()),
+            origin,
         });
     }
 
@@ -271,6 +289,37 @@ impl Lexicon {
         out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     }
 
+    /// Every lexicon phrase in `text` on token boundaries, with the dictionary line it comes from: the
+    /// explanation behind `dyad dict lookup`.
+    pub fn lookup<'l>(&'l self, text: &str) -> Vec<(crate::types::Span, &'l Item, &'l Origin)> {
+        let mut tokens = Vec::new();
+        crate::segment::tokenize(text, 0, &mut tokens);
+        let starts: Vec<usize> = tokens.iter().map(|t| t.span.start).collect();
+        let ends: Vec<usize> = tokens.iter().map(|t| t.span.end).collect();
+        let mut out = Vec::new();
+        for m in self.ac.find_overlapping_iter(text) {
+            if starts.binary_search(&m.start()).is_err() || ends.binary_search(&m.end()).is_err() {
+                continue;
+            }
+            for meaning in &self.meanings[m.pattern().as_usize()] {
+                if meaning
+                    .exact
+                    .as_deref()
+                    .is_some_and(|e| *e != text[m.start()..m.end()])
+                {
+                    continue;
+                }
+                out.push((
+                    crate::types::Span::new(m.start(), m.end()),
+                    &meaning.item,
+                    &meaning.origin,
+                ));
+            }
+        }
+        out.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
+        out
+    }
+
     /// Whether the pattern's head ends in a preposition ("visit to", "sanctions against"): its target
     /// follows.
     pub fn ends_with_preposition(&self, pattern: u32) -> bool {
@@ -282,6 +331,41 @@ impl Lexicon {
     pub fn phrase_count(&self) -> usize {
         self.meanings.len()
     }
+}
+
+/// The columns each dictionary file is sorted by, in order of precedence (byte order).
+pub fn sort_columns(file_name: &str) -> &'static [usize] {
+    match file_name {
+        "cameo.tsv" | "verbs-irregular.tsv" => &[0],
+        "events.tsv" => &[0, 1, 2],
+        "cues.tsv" => &[1, 0],
+        "people.tsv" => &[5, 3, 0],
+        "roles.tsv" => &[2, 1, 0],
+        _ => &[1, 3, 0],
+    }
+}
+
+/// Lines (1-based) that break the file's documented sort order.
+pub fn unsorted_lines(path: &str, text: &str) -> Vec<usize> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let cols = sort_columns(name);
+    let mut out = Vec::new();
+    let mut prev: Option<Vec<&str>> = None;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let key: Vec<&str> = cols
+            .iter()
+            .map(|&c| f.get(c).copied().unwrap_or(""))
+            .collect();
+        if prev.as_ref().is_some_and(|p| *p > key) {
+            out.push(i + 1);
+        }
+        prev = Some(key);
+    }
+    out
 }
 
 fn load_actors(b: &mut Builder, path: &str, text: &str) {
@@ -328,8 +412,20 @@ fn load_actors(b: &mut Builder, path: &str, text: &str) {
             role: opt(&f[2]).map(str::to_string),
             kind,
             name: matches!(kind, ActorKind::Igo | ActorKind::Group).then(|| f[0].clone()),
+            origin: Origin {
+                path: path.to_string(),
+                line,
+            },
         });
-        b.add(&f[0], Item::Actor(id), true);
+        b.add(
+            &f[0],
+            Item::Actor(id),
+            true,
+            Origin {
+                path: path.to_string(),
+                line,
+            },
+        );
     }
 }
 
@@ -391,6 +487,10 @@ fn load_people(b: &mut Builder, path: &str, text: &str) {
             to,
             name: f[5].clone(),
             office: f[6].clone(),
+            origin: Origin {
+                path: path.to_string(),
+                line,
+            },
         };
         match b.person_index.get(&f[0]) {
             Some(&id) => b.persons[id as usize].push(term),
@@ -398,7 +498,15 @@ fn load_people(b: &mut Builder, path: &str, text: &str) {
                 let id = b.persons.len() as u32;
                 b.persons.push(vec![term]);
                 b.person_index.insert(f[0].clone(), id);
-                b.add(&f[0], Item::Person(id), true);
+                b.add(
+                    &f[0],
+                    Item::Person(id),
+                    true,
+                    Origin {
+                        path: path.to_string(),
+                        line,
+                    },
+                );
             }
         }
     }
@@ -425,7 +533,15 @@ fn load_roles(b: &mut Builder, path: &str, text: &str) {
         };
         let role = opt(&f[1]).map(str::to_string);
         // Titles are capitalised words before a name: case-sensitive. Role nouns are lexical.
-        b.add(&f[0], Item::Role { role, title }, title);
+        b.add(
+            &f[0],
+            Item::Role { role, title },
+            title,
+            Origin {
+                path: path.to_string(),
+                line,
+            },
+        );
     }
 }
 
@@ -449,7 +565,15 @@ fn load_cues(b: &mut Builder, path: &str, text: &str) {
                 continue;
             }
         };
-        b.add(&f[0], Item::Cue(kind), false);
+        b.add(
+            &f[0],
+            Item::Cue(kind),
+            false,
+            Origin {
+                path: path.to_string(),
+                line,
+            },
+        );
     }
 }
 
@@ -571,6 +695,10 @@ fn load_events(b: &mut Builder, path: &str, text: &str, irregular: &HashMap<Stri
                     participle,
                 },
                 false,
+                Origin {
+                    path: path.to_string(),
+                    line,
+                },
             );
         }
     }
@@ -682,6 +810,49 @@ mod tests {
         assert!(lex.actors.len() > 1000);
         assert!(lex.patterns.len() > 150);
         assert!(!lex.persons.is_empty());
+    }
+
+    #[test]
+    fn builtin_files_are_sorted_and_terms_do_not_clash_across_files() {
+        for (path, text) in BUILTIN_FILES {
+            assert!(
+                unsorted_lines(path, text).is_empty(),
+                "{path} is not sorted: {:?}",
+                unsorted_lines(path, text)
+            );
+        }
+        // A name may mean one actor only: the same term in two actor files would silently shadow one.
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (path, text) in BUILTIN_FILES {
+            if !path.contains("/actors/")
+                || path.ends_with("roles.tsv")
+                || path.ends_with("people.tsv")
+            {
+                continue;
+            }
+            for line in text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            {
+                let term = line.split('\t').next().unwrap_or("");
+                if let Some(other) = seen.insert(term, path) {
+                    panic!("{term:?} is in both {other} and {path}");
+                }
+            }
+        }
+        let cameo = crate::cameo::BUILTIN;
+        assert!(unsorted_lines("data/cameo.tsv", cameo).is_empty());
+    }
+
+    #[test]
+    fn lookup_explains_with_file_and_line() {
+        let lex = Lexicon::builtin().unwrap();
+        let found = lex.lookup("the Kremlin");
+        let (span, item, origin) = found.first().expect("Kremlin is known");
+        assert_eq!((span.start, span.end), (4, 11));
+        assert!(matches!(item, Item::Actor(_)));
+        assert_eq!(origin.path, "data/actors/countries.tsv");
+        assert!(origin.line > 0);
     }
 
     #[test]

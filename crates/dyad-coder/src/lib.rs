@@ -25,5 +25,5 @@ pub mod segment;
 pub mod types;
 
 pub use cameo::{CameoTable, QuadScheme};
-pub use coder::{Coder, DocStats, Error, Options, Scratch, Settings};
+pub use coder::{Coder, DocStats, Error, Options, Scratch, Settings, Unknown, UnknownKind};
 pub use types::{Actor, ActorCode, CameoCode, DocId, Document, Event, EventDate, Span};
