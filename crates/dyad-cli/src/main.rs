@@ -9,6 +9,7 @@ mod dict_cmd;
 mod eval;
 mod export;
 mod output;
+mod petrarch_cmd;
 mod plot;
 mod plover;
 mod query_cmd;
@@ -67,6 +68,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Charts: a dyad's series, or the network, as SVG or PNG.
     Plot(plot::PlotArgs),
+    /// PETRARCH/TABARI dictionaries: run a PETRARCH validation records file.
+    Petrarch(petrarch_cmd::PetrarchArgs),
 }
 
 #[derive(Args, Clone)]
@@ -145,6 +148,7 @@ fn main() -> ExitCode {
         Command::Network(a) => query_cmd::network(a),
         Command::Export(a) => export::run(a),
         Command::Plot(a) => plot::run(a),
+        Command::Petrarch(a) => petrarch_cmd::run(a),
     };
     match result {
         Ok(code) => code,

@@ -21,6 +21,7 @@ pub mod dates;
 pub mod dict;
 pub mod input;
 pub mod lexicon;
+pub mod petrarch;
 pub mod segment;
 pub mod types;
 
