@@ -216,3 +216,93 @@ fn fifty_megabyte_single_line_documents() {
         assert!(out.stdout.len() > 1000);
     }
 }
+
+#[test]
+fn user_dictionaries_check_lookup_and_override() {
+    let dir = tmp("dicts");
+    // A groups file with two bad lines and one good one.
+    let bad = dir.join("groups.tsv");
+    std::fs::write(&bad, "Ruritanian Liberation Front\tXXX\tREB\tname\nRLF\tRUR\tREB\n\nGood Group\tFRA\tREB\tname\n").unwrap();
+    let out = dyad(&["dict", "check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("groups.tsv:2: expected 4 tab-separated fields"),
+        "{text}"
+    );
+    let good = dir.join("events.tsv");
+    std::fs::write(&good, "# mine\n042\tverb\tpop over to\t-\n").unwrap();
+    let ok = dyad(&["dict", "check", good.to_str().unwrap()]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    // Lookup explains with file and line, and codes a person by the date.
+    let look = dyad(&[
+        "dict",
+        "lookup",
+        "Putin visited Iran",
+        "--date",
+        "2010-03-01",
+    ]);
+    let text = String::from_utf8_lossy(&look.stdout);
+    assert!(text.contains("data/actors/people.tsv:"), "{text}");
+    assert!(text.contains("in office on that date"), "{text}");
+    assert!(text.contains("codes as: RUSGOV 042 IRN"), "{text}");
+    // --dict replaces the built-in file of the same name: only the user's pattern is known now.
+    let input = dir.join("in.txt");
+    std::fs::write(
+        &input,
+        "Russia popped over to Iran in 2019. Russia visited Iran in 2019.\n",
+    )
+    .unwrap();
+    let out = dyad(&[
+        "code",
+        "--format",
+        "jsonl",
+        "--dict",
+        good.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    let ev = lines(&out);
+    assert_eq!(ev.len(), 1, "{}", stderr(&out));
+    assert_eq!(ev[0]["trigger"]["text"], "popped over to");
+}
+
+#[test]
+fn unknown_names_and_phrases_are_listed_with_counts() {
+    let dir = tmp("unknown");
+    let input = dir.join("in.txt");
+    std::fs::write(
+        &input,
+        "The Ruritanian Liberation Front attacked Syria. Zorblax Industries praised Syria. \
+         The Ruritanian Liberation Front fled.\n\nRussia hornswoggled Iran.\n",
+    )
+    .unwrap();
+    let tsv = dir.join("unknown.tsv");
+    let out = dyad(&[
+        "code",
+        "--format",
+        "jsonl",
+        "--unknown",
+        tsv.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&tsv).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows[0], vec!["kind", "count", "phrase", "example"]);
+    assert!(
+        rows.contains(&vec!["actor", "2", "Ruritanian Liberation Front", "in.txt"]),
+        "{text}"
+    );
+    assert!(
+        rows.contains(&vec!["actor", "1", "Zorblax Industries", "in.txt"]),
+        "{text}"
+    );
+    assert!(
+        rows.contains(&vec!["event", "1", "hornswoggled", "in.txt"]),
+        "{text}"
+    );
+}

@@ -299,7 +299,8 @@ impl Coder {
             }
             let text = sentence.span.text(&doc.text);
             segment::tokenize(text, sentence.span.start, &mut scratch.tokens);
-            if sentence.heading || scratch.tokens.is_empty() {
+            // Headings are coded too: a headline ("Russia invades Ukraine") reports an event.
+            if scratch.tokens.is_empty() {
                 continue;
             }
             scratch.starts.clear();
