@@ -212,6 +212,19 @@ pub enum Precision {
     Unknown,
 }
 
+impl Precision {
+    /// The name used in the event schema: `day`, `month`, `year`, `decade`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Year => "year",
+            Precision::Decade => "decade",
+            Precision::Unknown => "unknown",
+        }
+    }
+}
+
 /// Where an event date came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -221,6 +234,17 @@ pub enum DateBasis {
     /// The document's publication date, used for want of anything better.
     Publication,
     Unknown,
+}
+
+impl DateBasis {
+    /// The name used in the event schema: `text`, `publication`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateBasis::Text => "text",
+            DateBasis::Publication => "publication",
+            DateBasis::Unknown => "unknown",
+        }
+    }
 }
 
 /// An event's date: an ISO 8601 prefix with its precision and basis.
@@ -311,6 +335,28 @@ mod tests {
         assert!(CameoCode::parse("00").is_none());
         assert!(CameoCode::parse("0a2").is_none());
         assert!(CameoCode::parse("12345").is_none());
+    }
+
+    #[test]
+    fn date_names_match_their_serde_names() {
+        for p in [
+            Precision::Day,
+            Precision::Month,
+            Precision::Year,
+            Precision::Decade,
+            Precision::Unknown,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.as_str())
+            );
+        }
+        for b in [DateBasis::Text, DateBasis::Publication, DateBasis::Unknown] {
+            assert_eq!(
+                serde_json::to_string(&b).unwrap(),
+                format!("\"{}\"", b.as_str())
+            );
+        }
     }
 
     #[test]

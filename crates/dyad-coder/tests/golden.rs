@@ -28,7 +28,7 @@ pub fn render(events: &[Event]) -> String {
         let date = format!(
             "{}/{}",
             e.date.value.as_deref().unwrap_or("-"),
-            format!("{:?}", e.date.precision).to_lowercase()
+            e.date.precision.as_str()
         );
         let modality = match (e.negated, e.hedged) {
             (false, false) => "asserted",
