@@ -1,7 +1,10 @@
 //! `dyad bench`: coding speed and memory over real text, single-threaded and on all cores.
 //!
 //! The corpus is read once and repeated until it reaches `--min-mb`; both runs must produce the same number
-//! of events, so a fast but broken change does not pass unnoticed.
+//! of events, so a fast but broken change does not pass unnoticed. `--store` measures the corpus store
+//! instead (see `bench/store.rs`).
+
+mod store;
 
 use anyhow::{bail, Result};
 use clap::Args;
@@ -23,6 +26,20 @@ pub struct BenchArgs {
     /// Threads for the parallel run (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Measure the store instead: ingest against `dyad code` on at least 100 MB, and queries on a store
+    /// of at least --min-events events.
+    #[arg(long)]
+    store: bool,
+    /// With --store: the query store, reused when it already holds the benchmark's events (default: a
+    /// file in the temporary directory).
+    #[arg(long, requires = "store")]
+    store_db: Option<PathBuf>,
+    /// With --store: events in the query store.
+    #[arg(long, default_value_t = 1_000_000, requires = "store")]
+    min_events: u64,
+    /// With --store: runs of each query (the median is reported).
+    #[arg(long, default_value_t = 7, requires = "store")]
+    runs: usize,
     #[command(flatten)]
     coder: crate::CoderArgs,
 }
@@ -35,7 +52,7 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-fn cpu_model() -> String {
+pub(crate) fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -47,6 +64,9 @@ fn cpu_model() -> String {
 }
 
 pub fn run(a: BenchArgs) -> Result<ExitCode> {
+    if a.store {
+        return store::run(&a);
+    }
     let t0 = Instant::now();
     let coder = a.coder.build()?;
     let build = t0.elapsed();

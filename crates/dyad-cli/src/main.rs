@@ -54,6 +54,8 @@ enum Command {
     Ingest(store_cmd::IngestArgs),
     /// Group the same event reported by many documents into clusters.
     Dedup(store_cmd::DedupArgs),
+    /// Re-code stored documents coded with other dictionaries than the current ones.
+    Recode(store_cmd::RecodeArgs),
     /// Stored events, filtered, with their evidence sentences.
     Events(query_cmd::EventsArgs),
     /// A dyad's series per year, month or day: counts by quad class and Goldstein, both directions.
@@ -141,6 +143,7 @@ fn main() -> ExitCode {
         Command::Dict(a) => dict_cmd::run(a),
         Command::Ingest(a) => store_cmd::ingest(a),
         Command::Dedup(a) => store_cmd::dedup(a),
+        Command::Recode(a) => store_cmd::recode(a),
         Command::Events(a) => query_cmd::events(a),
         Command::Dyad(a) => query_cmd::dyad(a),
         Command::Timeline(a) => query_cmd::timeline(a),

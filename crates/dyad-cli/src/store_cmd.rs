@@ -336,3 +336,110 @@ pub fn dedup(a: DedupArgs) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args)]
+pub struct RecodeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Only list the stale documents; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Documents per committed batch.
+    #[arg(long, default_value_t = 256)]
+    batch_docs: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    #[command(flatten)]
+    coder: CoderArgs,
+}
+
+/// `dyad recode`: re-codes the stored documents whose dictionary version differs from the current one
+/// (the built-in dictionaries, or those given with `--dict`), from the text kept in the store. Documents
+/// stored by a dyad older than schema version 3 have no stored text: they are listed, with the way to
+/// refresh them (`dyad ingest` of their files re-codes stale documents), and the exit status is 1.
+pub fn recode(a: RecodeArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    if a.batch_docs == 0 {
+        anyhow::bail!("--batch-docs must be at least 1");
+    }
+    let coder = a.coder.build()?;
+    let version = dict_version(&a.coder)?;
+    let mut store = a.db.open()?;
+    let stale = store.stale_documents_with_text(&version)?;
+    let (with_text, without): (Vec<_>, Vec<_>) = stale.into_iter().partition(|d| d.has_text);
+    if a.dry_run {
+        for d in with_text.iter().chain(&without) {
+            println!(
+                "{}\tcoded with {}\t{}",
+                d.doc_id,
+                d.dict_version,
+                if d.has_text {
+                    "text stored"
+                } else {
+                    "no stored text"
+                }
+            );
+        }
+        eprintln!(
+            "dyad: {} stale documents (current dictionaries {version}): {} can be re-coded from the store, {} need their files ingested again",
+            with_text.len() + without.len(),
+            with_text.len(),
+            without.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pool = crate::pool(a.threads)?;
+    let (mut recoded, mut events) = (0usize, 0usize);
+    for chunk in with_text.chunks(a.batch_docs) {
+        let mut docs = Vec::with_capacity(chunk.len());
+        for d in chunk {
+            // Listed a moment ago; a concurrent change may have removed it since.
+            if let Some(doc) = store.document(&d.doc_id)? {
+                docs.push(doc);
+            }
+        }
+        let coded: Vec<(usize, Vec<Event>)> = pool.install(|| {
+            docs.par_iter()
+                .map_init(dyad_coder::Scratch::default, |scratch, doc| {
+                    let mut events = Vec::new();
+                    let s = coder.code_into(doc, scratch, &mut events);
+                    (s.sentences, events)
+                })
+                .collect()
+        });
+        let records: Vec<_> = docs
+            .iter()
+            .zip(coded)
+            .map(|(doc, (sentences, ev))| (DocRecord::new(doc, sentences, &version), ev))
+            .collect();
+        let counts = store.write_batch(&records)?;
+        recoded += counts.documents;
+        events += counts.events;
+    }
+    if recoded > 0 {
+        store.analyze()?;
+    }
+    eprintln!(
+        "dyad: {recoded} stale documents re-coded in {} with dictionaries {version}: {events} events; {:.1} s",
+        a.db.db.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if without.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "dyad: {} stale documents have no stored text (stored by a dyad before schema version 3), e.g. {}; \
+         refresh them with `dyad ingest --db {} FILES...` (same --dict): ingest re-codes stale documents. \
+         `dyad recode --dry-run` lists them all.",
+        without.len(),
+        without
+            .iter()
+            .take(5)
+            .map(|d| d.doc_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        a.db.db.display()
+    );
+    Ok(ExitCode::from(1))
+}

@@ -5,7 +5,7 @@
 //! Why SQLite: one file, no server, transactions that survive a killed process, and B-tree indexes that
 //! answer dyad queries over millions of events in milliseconds. The schema is versioned: `sql/v1.sql`,
 //! `sql/v2.sql`, ... are applied in order, and a database made by an older dyad is migrated when opened
-//! (`tests/migrations.rs` opens one made by the v1 script).
+//! (`tests/store.rs` opens databases made by the v1 and v2 scripts).
 //!
 //! Main types: [`Store`] (open, write a batch of coded documents, query), [`Filter`] (the filters shared by
 //! `dyad events` and `dyad export`), [`Error`].
@@ -44,10 +44,17 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The migrations, in order: entry `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../sql/v1.sql"), include_str!("../sql/v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../sql/v1.sql"),
+    include_str!("../sql/v2.sql"),
+    include_str!("../sql/v3.sql"),
+];
 
 /// The SQL that made schema version 1, for tests that need a database written by the previous dyad.
 pub const SCHEMA_V1: &str = include_str!("../sql/v1.sql");
+
+/// The SQL that took schema version 1 to 2, for tests that need a database written by the previous dyad.
+pub const SCHEMA_V2: &str = include_str!("../sql/v2.sql");
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -83,6 +90,12 @@ pub enum Error {
         id: i64,
         detail: String,
     },
+    #[error("{path}: the stored text of document {doc_id} cannot be read ({detail})")]
+    BadText {
+        path: String,
+        doc_id: String,
+        detail: String,
+    },
     #[error("{path}: {source}")]
     Sqlite {
         path: String,
@@ -105,6 +118,9 @@ pub struct DocRecord {
     pub sentences: usize,
     /// The fingerprint of the dictionaries and settings the document was coded with.
     pub dict_version: String,
+    /// The document's text, Snappy-compressed, kept so `dyad recode` can re-code it; `None` stores no
+    /// text (the document can then only be refreshed by ingesting its file again).
+    pub text_snappy: Option<Vec<u8>>,
 }
 
 impl DocRecord {
@@ -118,8 +134,20 @@ impl DocRecord {
             bytes: doc.text.len(),
             sentences,
             dict_version: dict_version.to_string(),
+            text_snappy: snap::raw::Encoder::new()
+                .compress_vec(doc.text.as_bytes())
+                .ok(),
         }
     }
+}
+
+/// A stored document that is coded with other dictionaries than the current ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleDoc {
+    pub doc_id: String,
+    pub dict_version: String,
+    /// Whether its text is stored (documents stored before schema version 3 have none).
+    pub has_text: bool,
 }
 
 /// What the store already knows about a document.
@@ -240,7 +268,11 @@ impl Store {
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| self.err(e))?;
         self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .execute_batch(
+                // 64 MiB of page cache (the default is 2 MiB): the indexes of a store of millions of
+                // events are read and updated without going back to the file for every page.
+                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+            )
             .map_err(|e| self.err(e))?;
         Ok(())
     }
@@ -351,6 +383,9 @@ impl Store {
                 )
                 .map_err(e)?;
             let mut insert_event = tx.prepare_cached(row::INSERT_EVENT).map_err(e)?;
+            let mut insert_text = tx
+                .prepare_cached("INSERT INTO texts (doc, codec, body) VALUES (?1, 'snappy', ?2)")
+                .map_err(e)?;
             let mut insert_actor = tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO actors (code, country, role) VALUES (?1, ?2, ?3)",
@@ -373,6 +408,9 @@ impl Store {
                     ])
                     .map_err(e)?;
                 let rowid = tx.last_insert_rowid();
+                if let Some(body) = &doc.text_snappy {
+                    insert_text.execute(params![rowid, body]).map_err(e)?;
+                }
                 for ev in events {
                     insert_sentence
                         .execute(params![
@@ -446,6 +484,79 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<String>, _>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Documents coded with other dictionaries than `dict_version`, in storage order, and whether each
+    /// one's text is stored (so `dyad recode` can re-code it without its file).
+    pub fn stale_documents_with_text(&self, dict_version: &str) -> Result<Vec<StaleDoc>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.doc_id, d.dict_version, t.doc IS NOT NULL FROM documents d \
+                 LEFT JOIN texts t ON t.doc = d.id WHERE d.dict_version <> ?1 ORDER BY d.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([dict_version], |r| {
+                Ok(StaleDoc {
+                    doc_id: r.get(0)?,
+                    dict_version: r.get(1)?,
+                    has_text: r.get(2)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// A stored document as it was ingested (id, text, date, title, url), or `None` when the document or
+    /// its text is not stored.
+    pub fn document(&self, doc_id: &str) -> Result<Option<Document>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT d.title, d.url, d.pub_date, t.codec, t.body FROM documents d \
+                 JOIN texts t ON t.doc = d.id WHERE d.doc_id = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        type Row = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            Vec<u8>,
+        );
+        let row: Option<Row> = stmt
+            .query_row([doc_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((title, url, pub_date, codec, body)) = row else {
+            return Ok(None);
+        };
+        let bad = |detail: String| Error::BadText {
+            path: self.path.clone(),
+            doc_id: doc_id.to_string(),
+            detail,
+        };
+        if codec != "snappy" {
+            return Err(bad(format!("unknown codec {codec:?}")));
+        }
+        let bytes = snap::raw::Decoder::new()
+            .decompress_vec(&body)
+            .map_err(|e| bad(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| bad(e.to_string()))?;
+        let date = match pub_date {
+            Some(d) => Some(
+                d.parse()
+                    .map_err(|_| bad(format!("publication date {d:?} is not a date")))?,
+            ),
+            None => None,
+        };
+        let mut doc = Document::new(doc_id, text).with_date(date);
+        doc.title = title;
+        doc.url = url;
+        Ok(Some(doc))
     }
 
     /// A value from the `meta` table.

@@ -520,7 +520,83 @@ impl Store {
 
     /// The weighted actor network between countries (or full codes): cooperation and conflict counts
     /// per directed pair, pairs with at least `min` events.
+    ///
+    /// Answered from `network_agg` (events per pair, month, quad class and modality, kept current by
+    /// triggers), so its cost grows with the number of distinct pairs and months, not of events. Bounds
+    /// finer than a month (`--since 2010-05-15`) are answered from the events themselves.
     pub fn network(
+        &self,
+        since: Option<&str>,
+        until: Option<&str>,
+        min: u64,
+        by_country: bool,
+        asserted: bool,
+    ) -> Result<Vec<NetworkEdge>> {
+        for (d, flag) in [(since, "--since"), (until, "--until")] {
+            if let Some(d) = d {
+                check_date(d, flag)?;
+            }
+        }
+        if since.is_some_and(|d| d.len() > 7) || until.is_some_and(|d| d.len() > 7) {
+            return self.network_scan(since, until, min, by_country, asserted);
+        }
+        let (s, t) = if by_country {
+            (
+                "CASE WHEN source_country = '' THEN source_code ELSE source_country END",
+                "CASE WHEN target_country = '' THEN target_code ELSE target_country END",
+            )
+        } else {
+            ("source_code", "target_code")
+        };
+        let mut w = Where::default();
+        // `period` is the date cut to its month: for bounds of at most a month's precision it compares
+        // with a bound exactly as the full date would (see sql/v3.sql).
+        if let Some(d) = since {
+            w.push("period >= ?", [Value::Text(d.to_string())]);
+        }
+        if let Some(d) = until {
+            w.push(
+                "period <> '' AND period <= ?",
+                [Value::Text(format!("{d}~"))],
+            );
+        }
+        if asserted {
+            w.push("asserted = 1", []);
+        }
+        // The inner query sums along the primary key (pair first: a scan, no sort); the outer one merges
+        // codes into countries over the few hundred or thousand pairs left.
+        let sql = format!(
+            "SELECT {s} AS a, {t} AS b, total(coop), total(conf), total(g), sum(n) AS total_n FROM \
+             (SELECT source_code, target_code, source_country, target_country, \
+              total(CASE WHEN quad_class <= 2 THEN events END) AS coop, \
+              total(CASE WHEN quad_class >= 3 THEN events END) AS conf, \
+              total(goldstein) AS g, sum(events) AS n \
+              FROM network_agg WHERE {} \
+              GROUP BY source_code, target_code, source_country, target_country) \
+             WHERE {s} <> {t} GROUP BY a, b HAVING total_n >= ? ORDER BY total_n DESC, a, b",
+            w.sql()
+        );
+        let mut params = w.params;
+        params.push(Value::Integer(min as i64));
+        let mut stmt = self.conn().prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                Ok(NetworkEdge {
+                    source: r.get(0)?,
+                    target: r.get(1)?,
+                    cooperation: r.get::<_, f64>(2)? as u64,
+                    conflict: r.get::<_, f64>(3)? as u64,
+                    goldstein_sum: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// [`Store::network`] computed from the events table: the reference the aggregate is tested against,
+    /// and the answer for day-precise bounds.
+    pub fn network_scan(
         &self,
         since: Option<&str>,
         until: Option<&str>,

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 use dyad_coder::{Coder, Document};
-use dyad_store::{DocRecord, DocState, Error, Filter, Store, SCHEMA_V1, SCHEMA_VERSION};
+use dyad_store::{
+    DocRecord, DocState, Error, Filter, NetworkEdge, Store, SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION,
+};
 use std::path::{Path, PathBuf};
 
 fn tmp(name: &str) -> PathBuf {
@@ -208,4 +210,144 @@ fn dedup_groups_syndicated_copies_and_keeps_raw_events() {
     // The first report is the earlier-published copy.
     let first = visit.iter().find(|e| Some(e.id) == e.cluster).unwrap();
     assert_eq!(first.event.doc_id.0, "copy");
+}
+
+/// A v1 script, the v2 migration, and one event: what dyad with schema version 2 wrote.
+fn make_v2(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(SCHEMA_V1).unwrap();
+    conn.execute_batch(SCHEMA_V2).unwrap();
+    conn.execute_batch(
+        "PRAGMA user_version = 2;
+         INSERT INTO documents (id, doc_id, title, url, pub_date, text_hash, bytes, sentences, dict_version)
+           VALUES (1, 'old', NULL, NULL, '2007-10-16', '0123456789abcdef', 37, 1, 'v2');
+         INSERT INTO sentences (doc, idx, start, end, text)
+           VALUES (1, 0, 0, 37, 'In 2007, Vladimir Putin visited Iran.');
+         INSERT INTO actors VALUES ('RUSGOV', 'RUS', 'GOV'), ('IRN', 'IRN', NULL);
+         INSERT INTO events (doc, event_id, sentence_index,
+             source_code, source_country, source_role, source_text, source_name, source_start, source_end,
+             target_code, target_country, target_role, target_text, target_name, target_start, target_end,
+             cameo, root, quad_class, goldstein, date_value, date_precision, date_basis, negated, hedged,
+             attribution_text, attribution_start, attribution_end, trigger_text, trigger_start, trigger_end)
+           VALUES (1, 'old-0-0', 0, 'RUSGOV', 'RUS', 'GOV', 'Vladimir Putin', 'Vladimir Putin', 9, 23,
+             'IRN', 'IRN', NULL, 'Iran', NULL, 32, 36, '042', '04', 1, 1.9, '2007-10-16', 'day', 'text', 0, 0,
+             NULL, NULL, NULL, 'visited', 24, 31);",
+    )
+    .unwrap();
+}
+
+fn same_network(a: &[NetworkEdge], b: &[NetworkEdge]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            (&x.source, &x.target, x.cooperation, x.conflict)
+                == (&y.source, &y.target, y.cooperation, y.conflict)
+                && (x.goldstein_sum - y.goldstein_sum).abs() < 1e-6
+        })
+}
+
+#[test]
+fn a_database_made_by_schema_v2_opens_and_is_migrated() {
+    let path = tmp("migrate-v2");
+    make_v2(&path);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    // The network aggregate is filled from the events already stored.
+    let net = store.network(None, None, 1, true, false).unwrap();
+    assert_eq!(net.len(), 1);
+    assert_eq!(
+        (net[0].source.as_str(), net[0].target.as_str()),
+        ("RUS", "IRN")
+    );
+    assert!(same_network(
+        &net,
+        &store.network_scan(None, None, 1, true, false).unwrap()
+    ));
+    // An old document has no stored text: recode names it rather than guessing.
+    let stale = store.stale_documents_with_text("current").unwrap();
+    assert_eq!(stale.len(), 1);
+    assert!(!stale[0].has_text);
+    assert!(store.document("old").unwrap().is_none());
+    // New documents written after the migration keep their text and join the aggregate.
+    store
+        .write_batch(&[coded(
+            "new",
+            "In 2009, Russia joined the sanctions against Iran.",
+        )])
+        .unwrap();
+    assert_eq!(
+        store.document("new").unwrap().unwrap().text,
+        "In 2009, Russia joined the sanctions against Iran."
+    );
+    assert!(same_network(
+        &store.network(None, None, 1, true, false).unwrap(),
+        &store.network_scan(None, None, 1, true, false).unwrap()
+    ));
+    drop(store);
+    assert_eq!(
+        Store::open(&path).unwrap().schema_version().unwrap(),
+        SCHEMA_VERSION
+    );
+}
+
+#[test]
+fn the_network_aggregate_matches_a_scan_of_the_events_through_replacements() {
+    let path = tmp("network-agg");
+    let mut store = Store::open(&path).unwrap();
+    let coder = Coder::builtin().unwrap();
+    let texts = [
+        "In 2007, Vladimir Putin visited Iran. Russia condemned the United States.",
+        "On 12 May 2010, Iran threatened Israel. Russia did not attack Iran.",
+        "In the 1990s, Russia sold weapons to Iran. China praised Russia.",
+        "In March 2012, Iran may sign an agreement with Russia. The US imposed sanctions on Iran.",
+    ];
+    let batch: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut doc = Document::new(format!("d{i}"), *t);
+            doc.date = Some("2015-06-01".parse().unwrap());
+            let events = coder.code(&doc);
+            (DocRecord::new(&doc, 2, "test"), events)
+        })
+        .collect();
+    store.write_batch(&batch).unwrap();
+    // Replace one document (its events are deleted by cascade) and write another.
+    store
+        .write_batch(&[
+            coded("d1", "Israel attacked Iran in 2011."),
+            coded("d9", "Iran praised Russia."),
+        ])
+        .unwrap();
+    assert!(store.counts().unwrap().events >= 6);
+    let cases: &[(Option<&str>, Option<&str>)] = &[
+        (None, None),
+        (Some("2007"), None),
+        (None, Some("2010")),
+        (Some("2010-05"), Some("2012-03")),
+        (Some("2011"), Some("2011")),
+        (Some("1990"), Some("1999")),
+        (Some("2010-05-12"), None),
+    ];
+    for &(since, until) in cases {
+        for by_country in [true, false] {
+            for asserted in [true, false] {
+                for min in [1, 2] {
+                    let agg = store
+                        .network(since, until, min, by_country, asserted)
+                        .unwrap();
+                    let scan = store
+                        .network_scan(since, until, min, by_country, asserted)
+                        .unwrap();
+                    assert!(
+                        same_network(&agg, &scan),
+                        "{since:?} {until:?} {by_country} {asserted} {min}:\n{agg:?}\n{scan:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(!store
+        .network(None, None, 1, true, false)
+        .unwrap()
+        .is_empty());
 }
