@@ -168,111 +168,142 @@ pub fn ingest(a: IngestArgs) -> Result<ExitCode> {
         anyhow::bail!("--batch-docs must be at least 1");
     }
     let pool = crate::pool(a.threads)?;
-    let mut store = Store::open(&a.db.db)?;
+    // Two connections to the same WAL database: this thread reads (which documents are unchanged), a
+    // writer thread stores coded batches while the next batch is coded. The hand-over is a rendezvous,
+    // so at most one batch is ever coded but not yet being written.
+    let store = Store::open(&a.db.db)?;
     let bar = progress(input_bytes(&a.paths), a.quiet);
     let mut stats = Stats::default();
     let mut seen: HashSet<String> = HashSet::new();
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0usize;
-
-    let flush = |batch: &mut Vec<Document>, store: &mut Store, stats: &mut Stats| -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let coded: Vec<Option<(usize, Vec<Event>)>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map_init(dyad_coder::Scratch::default, |scratch, doc| {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let mut events = Vec::new();
-                        let s = coder.code_into(doc, scratch, &mut events);
-                        (s.sentences, events)
-                    }))
-                    .ok()
-                })
-                .collect()
-        });
-        let mut records = Vec::with_capacity(batch.len());
-        for (doc, result) in batch.iter().zip(coded) {
-            match result {
-                Some((sentences, events)) => {
-                    records.push((DocRecord::new(doc, sentences, &version), events))
+    type Records = Vec<(DocRecord, Vec<Event>)>;
+    let (strict_stop, written) = std::thread::scope(
+        |scope| -> Result<(bool, (usize, usize, usize))> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Records>(0);
+            let db = a.db.db.clone();
+            let writer = scope.spawn(move || -> Result<(usize, usize, usize)> {
+                let mut store = Store::open(&db)?;
+                let (mut stored, mut replaced, mut events) = (0, 0, 0);
+                for records in rx {
+                    let counts = store.write_batch(&records)?;
+                    stored += counts.documents;
+                    replaced += counts.replaced;
+                    events += counts.events;
                 }
-                None => {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "dyad: error: {}: internal error while coding; document skipped",
-                            doc.id
-                        )
-                    });
-                    stats.problems += 1;
-                    stats.skipped += 1;
+                if stored > 0 {
+                    // Keeps the query planner's picture of the indexes current; cheap next to coding.
+                    store.analyze()?;
                 }
-            }
-        }
-        let counts = store.write_batch(&records)?;
-        stats.stored += counts.documents;
-        stats.replaced += counts.replaced;
-        stats.events += counts.events;
-        batch.clear();
-        Ok(())
-    };
-
-    let reader = Reader::new(&a.paths, input_format).with_text_date(text_date);
-    let mut strict_stop = false;
-    for item in reader {
-        match item {
-            Read::Doc(doc) => {
-                stats.read += 1;
-                stats.bytes += doc.text.len() as u64;
-                bar.inc(doc.text.len() as u64);
-                if !seen.insert(doc.id.0.clone()) {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "dyad: warning: document id {} occurs more than once; the later one replaces the earlier",
-                            doc.id
-                        )
-                    });
-                    // The earlier copy may still be in this batch: write it first so the order holds.
-                    flush(&mut batch, &mut store, &mut stats)?;
-                    batch_bytes = 0;
+                Ok((stored, replaced, events))
+            });
+            // Codes a batch and hands it to the writer; false when the writer has stopped (its error is
+            // reported when it is joined).
+            let flush = |batch: &mut Vec<Document>, stats: &mut Stats| -> bool {
+                if batch.is_empty() {
+                    return true;
                 }
-                let hash = text_hash(&doc.text);
-                if store.doc_state(&doc.id.0, &hash, &version)? == DocState::Same {
-                    stats.unchanged += 1;
-                } else {
-                    batch_bytes += doc.text.len();
-                    batch.push(*doc);
-                    if batch.len() >= a.batch_docs || batch_bytes >= crate::BATCH_BYTES {
-                        flush(&mut batch, &mut store, &mut stats)?;
-                        batch_bytes = 0;
+                let coded: Vec<Option<(usize, Vec<Event>)>> = pool.install(|| {
+                    batch
+                        .par_iter()
+                        .map_init(dyad_coder::Scratch::default, |scratch, doc| {
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                let mut events = Vec::new();
+                                let s = coder.code_into(doc, scratch, &mut events);
+                                (s.sentences, events)
+                            }))
+                            .ok()
+                        })
+                        .collect()
+                });
+                let mut records = Vec::with_capacity(batch.len());
+                for (doc, result) in batch.iter().zip(coded) {
+                    match result {
+                        Some((sentences, events)) => {
+                            stats.events += events.len();
+                            records.push((DocRecord::new(doc, sentences, &version), events))
+                        }
+                        None => {
+                            bar.suspend(|| {
+                                eprintln!(
+                                "dyad: error: {}: internal error while coding; document skipped",
+                                doc.id
+                            )
+                            });
+                            stats.problems += 1;
+                            stats.skipped += 1;
+                        }
                     }
                 }
-                bar.set_message(format!(
-                    "{} docs ({} unchanged), {} events",
-                    stats.read, stats.unchanged, stats.events
-                ));
-            }
-            Read::Problem(p) => {
-                stats.problems += 1;
-                if p.skipped {
-                    stats.skipped += 1;
+                batch.clear();
+                tx.send(records).is_ok()
+            };
+
+            let reader = Reader::new(&a.paths, input_format).with_text_date(text_date);
+            let mut strict_stop = false;
+            let mut writer_alive = true;
+            for item in reader {
+                match item {
+                    Read::Doc(doc) => {
+                        stats.read += 1;
+                        stats.bytes += doc.text.len() as u64;
+                        bar.inc(doc.text.len() as u64);
+                        if !seen.insert(doc.id.0.clone()) {
+                            bar.suspend(|| {
+                            eprintln!(
+                                "dyad: warning: document id {} occurs more than once; the later one replaces the earlier",
+                                doc.id
+                            )
+                        });
+                            // The earlier copy may still be in this batch: write it first so the order holds.
+                            writer_alive = flush(&mut batch, &mut stats);
+                            batch_bytes = 0;
+                        }
+                        let hash = text_hash(&doc.text);
+                        if store.doc_state(&doc.id.0, &hash, &version)? == DocState::Same {
+                            stats.unchanged += 1;
+                        } else {
+                            batch_bytes += doc.text.len();
+                            batch.push(*doc);
+                            if batch.len() >= a.batch_docs || batch_bytes >= crate::BATCH_BYTES {
+                                writer_alive = flush(&mut batch, &mut stats);
+                                batch_bytes = 0;
+                            }
+                        }
+                        bar.set_message(format!(
+                            "{} docs ({} unchanged), {} events",
+                            stats.read, stats.unchanged, stats.events
+                        ));
+                    }
+                    Read::Problem(p) => {
+                        stats.problems += 1;
+                        if p.skipped {
+                            stats.skipped += 1;
+                        }
+                        let level = if p.skipped { "error" } else { "warning" };
+                        bar.suspend(|| eprintln!("dyad: {level}: {p}"));
+                        if a.strict {
+                            strict_stop = true;
+                            break;
+                        }
+                    }
                 }
-                let level = if p.skipped { "error" } else { "warning" };
-                bar.suspend(|| eprintln!("dyad: {level}: {p}"));
-                if a.strict {
-                    strict_stop = true;
+                if !writer_alive {
                     break;
                 }
             }
-        }
-    }
-    flush(&mut batch, &mut store, &mut stats)?;
+            if writer_alive {
+                flush(&mut batch, &mut stats);
+            }
+            drop(tx);
+            let written = writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the store writer thread panicked"))??;
+            Ok((strict_stop, written))
+        },
+    )?;
     bar.finish_and_clear();
-    if stats.stored > 0 {
-        // Keeps the query planner's picture of the indexes current; cheap next to coding.
-        store.analyze()?;
-    }
+    (stats.stored, stats.replaced, stats.events) = written;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "dyad: {} documents read into {}: {} coded ({} replaced), {} unchanged, {} events; {} problems ({} records skipped); {:.1} s, {:.0} documents/s, {:.1} MB/s",
