@@ -184,6 +184,72 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     Ok(b.build()?)
 }
 
+/// One document's coding.
+pub struct Coded {
+    pub sentences: usize,
+    pub events: Vec<Event>,
+    /// Phrases that matched nothing, when collected (`--unknown`).
+    pub unknown: Vec<dyad_coder::Unknown>,
+}
+
+/// Codes a batch of documents on the pool, in order. A panic while coding one document (a bug) costs only
+/// that document: its slot is `None`, for the caller to report and count.
+pub fn code_batch(
+    pool: &rayon::ThreadPool,
+    coder: &Coder,
+    docs: &[Document],
+    collect_unknown: bool,
+) -> Vec<Option<Coded>> {
+    pool.install(|| {
+        docs.par_iter()
+            .map_init(
+                || {
+                    if collect_unknown {
+                        dyad_coder::Scratch::collecting_unknowns()
+                    } else {
+                        dyad_coder::Scratch::default()
+                    }
+                },
+                |scratch, doc| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut events = Vec::new();
+                        let s = coder.code_into(doc, scratch, &mut events);
+                        let unknown = scratch
+                            .unknown
+                            .as_mut()
+                            .map(std::mem::take)
+                            .unwrap_or_default();
+                        Coded {
+                            sentences: s.sentences,
+                            events,
+                            unknown,
+                        }
+                    }))
+                    .ok()
+                },
+            )
+            .collect()
+    })
+}
+
+/// Resolves `--input-format` and `--date`, shared by the commands that read documents.
+pub fn input_options(
+    input_format: &str,
+    date: Option<&str>,
+) -> Result<(Format, Option<dyad_coder::types::Date>)> {
+    let format = Format::parse(input_format).with_context(|| {
+        format!("unknown --input-format {input_format:?} (want auto, text or jsonl)")
+    })?;
+    let date = match date {
+        Some(d) => Some(
+            d.parse()
+                .with_context(|| format!("--date {d:?} is not YYYY-MM-DD"))?,
+        ),
+        None => None,
+    };
+    Ok((format, date))
+}
+
 /// Documents are coded in batches of about this many bytes: enough to keep every core busy, small enough
 /// that memory stays flat however large the input.
 const BATCH_BYTES: usize = 8 << 20;
@@ -197,19 +263,7 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
         None if io::stdout().is_terminal() => output::Format::Table,
         None => output::Format::Jsonl,
     };
-    let input_format = Format::parse(&a.input_format).with_context(|| {
-        format!(
-            "unknown --input-format {:?} (want auto, text or jsonl)",
-            a.input_format
-        )
-    })?;
-    let text_date = match &a.date {
-        Some(d) => Some(
-            d.parse()
-                .with_context(|| format!("--date {d:?} is not YYYY-MM-DD"))?,
-        ),
-        None => None,
-    };
+    let (input_format, text_date) = input_options(&a.input_format, a.date.as_deref())?;
     let pool = pool(a.threads)?;
     let reader: Box<dyn Iterator<Item = Read>> = if a.example {
         let doc =
@@ -232,38 +286,14 @@ fn code(a: CodeArgs) -> Result<ExitCode> {
                      writer: &mut output::Writer<_>,
                      stats: &mut Stats|
      -> Result<()> {
-        type Coded = (usize, Vec<Event>, Vec<dyad_coder::Unknown>);
-        let coded: Vec<Option<Coded>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map_init(
-                    || {
-                        if collect_unknown {
-                            dyad_coder::Scratch::collecting_unknowns()
-                        } else {
-                            dyad_coder::Scratch::default()
-                        }
-                    },
-                    |scratch, doc| {
-                        // A bug in the coder must not cost the rest of the batch: the document is
-                        // reported and skipped.
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            let mut events = Vec::new();
-                            let s = coder.code_into(doc, scratch, &mut events);
-                            let unknown = scratch
-                                .unknown
-                                .as_mut()
-                                .map(std::mem::take)
-                                .unwrap_or_default();
-                            (s.sentences, events, unknown)
-                        }))
-                        .ok()
-                    },
-                )
-                .collect()
-        });
+        let coded = code_batch(&pool, &coder, batch, collect_unknown);
         for (doc, result) in batch.iter().zip(coded) {
-            let Some((sentences, events, unknown)) = result else {
+            let Some(Coded {
+                sentences,
+                events,
+                unknown,
+            }) = result
+            else {
                 eprintln!(
                     "dyad: error: {}: internal error while coding; document skipped",
                     doc.id

@@ -8,11 +8,10 @@
 use crate::CoderArgs;
 use anyhow::{Context as _, Result};
 use clap::Args;
-use dyad_coder::input::{Format, Read, Reader};
+use dyad_coder::input::{Read, Reader};
 use dyad_coder::{Document, Event};
 use dyad_store::{text_hash, DedupRule, DocRecord, DocState, Period, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -151,19 +150,7 @@ pub fn ingest(a: IngestArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let coder = a.coder.build()?;
     let version = dict_version(&a.coder)?;
-    let input_format = Format::parse(&a.input_format).with_context(|| {
-        format!(
-            "unknown --input-format {:?} (want auto, text or jsonl)",
-            a.input_format
-        )
-    })?;
-    let text_date = match &a.date {
-        Some(d) => Some(
-            d.parse()
-                .with_context(|| format!("--date {d:?} is not YYYY-MM-DD"))?,
-        ),
-        None => None,
-    };
+    let (input_format, text_date) = crate::input_options(&a.input_format, a.date.as_deref())?;
     if a.batch_docs == 0 {
         anyhow::bail!("--batch-docs must be at least 1");
     }
@@ -203,25 +190,13 @@ pub fn ingest(a: IngestArgs) -> Result<ExitCode> {
                 if batch.is_empty() {
                     return true;
                 }
-                let coded: Vec<Option<(usize, Vec<Event>)>> = pool.install(|| {
-                    batch
-                        .par_iter()
-                        .map_init(dyad_coder::Scratch::default, |scratch, doc| {
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                let mut events = Vec::new();
-                                let s = coder.code_into(doc, scratch, &mut events);
-                                (s.sentences, events)
-                            }))
-                            .ok()
-                        })
-                        .collect()
-                });
+                let coded = crate::code_batch(&pool, &coder, batch, false);
                 let mut records = Vec::with_capacity(batch.len());
                 for (doc, result) in batch.iter().zip(coded) {
                     match result {
-                        Some((sentences, events)) => {
-                            stats.events += events.len();
-                            records.push((DocRecord::new(doc, sentences, &version), events))
+                        Some(c) => {
+                            stats.events += c.events.len();
+                            records.push((DocRecord::new(doc, c.sentences, &version), c.events))
                         }
                         None => {
                             bar.suspend(|| {
@@ -430,20 +405,17 @@ pub fn recode(a: RecodeArgs) -> Result<ExitCode> {
                 docs.push(doc);
             }
         }
-        let coded: Vec<(usize, Vec<Event>)> = pool.install(|| {
-            docs.par_iter()
-                .map_init(dyad_coder::Scratch::default, |scratch, doc| {
-                    let mut events = Vec::new();
-                    let s = coder.code_into(doc, scratch, &mut events);
-                    (s.sentences, events)
-                })
-                .collect()
-        });
-        let records: Vec<_> = docs
-            .iter()
-            .zip(coded)
-            .map(|(doc, (sentences, ev))| (DocRecord::new(doc, sentences, &version), ev))
-            .collect();
+        let coded = crate::code_batch(&pool, &coder, &docs, false);
+        let mut records = Vec::with_capacity(docs.len());
+        for (doc, c) in docs.iter().zip(coded) {
+            match c {
+                Some(c) => records.push((DocRecord::new(doc, c.sentences, &version), c.events)),
+                None => eprintln!(
+                    "dyad: error: {}: internal error while coding; document left as it was",
+                    doc.id
+                ),
+            }
+        }
         let counts = store.write_batch(&records)?;
         recoded += counts.documents;
         events += counts.events;
