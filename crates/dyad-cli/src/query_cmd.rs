@@ -410,7 +410,7 @@ pub fn timeline(a: TimelineArgs) -> Result<ExitCode> {
                     out,
                     "{:<12} {:<8} {:<10} {:<5} {:<10} {:<5} {:<22} {}",
                     show_date(ev),
-                    dyad_store_precision(ev.date.precision),
+                    ev.date.precision.as_str(),
                     code(&ev.source),
                     ev.cameo.as_str(),
                     code(&ev.target),
@@ -435,16 +435,6 @@ pub fn timeline(a: TimelineArgs) -> Result<ExitCode> {
     out.flush()?;
     eprintln!("dyad: {} dated events", events.len());
     Ok(ExitCode::SUCCESS)
-}
-
-fn dyad_store_precision(p: Precision) -> &'static str {
-    match p {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
-        Precision::Decade => "decade",
-        Precision::Unknown => "unknown",
-    }
 }
 
 pub fn clip(s: &str, n: usize) -> String {

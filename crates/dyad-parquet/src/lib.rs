@@ -22,7 +22,6 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
-use dyad_coder::types::{DateBasis, Precision};
 use dyad_coder::{Actor, Event};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -173,24 +172,6 @@ struct Columns {
     trigger_end: Int64Builder,
 }
 
-fn precision(p: Precision) -> &'static str {
-    match p {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
-        Precision::Decade => "decade",
-        Precision::Unknown => "unknown",
-    }
-}
-
-fn basis(b: DateBasis) -> &'static str {
-    match b {
-        DateBasis::Text => "text",
-        DateBasis::Publication => "publication",
-        DateBasis::Unknown => "unknown",
-    }
-}
-
 impl Columns {
     fn push(&mut self, e: &Event) {
         self.rows += 1;
@@ -207,9 +188,8 @@ impl Columns {
         self.quad_class.append_value(e.quad_class);
         self.goldstein.append_value(e.goldstein);
         self.date.append_option(e.date.value.as_deref());
-        self.date_precision
-            .append_value(precision(e.date.precision));
-        self.date_basis.append_value(basis(e.date.basis));
+        self.date_precision.append_value(e.date.precision.as_str());
+        self.date_basis.append_value(e.date.basis.as_str());
         self.negated.append_value(e.negated);
         self.hedged.append_value(e.hedged);
         match &e.attribution {

@@ -68,8 +68,8 @@ pub fn insert_event(
         e.quad_class,
         e.goldstein,
         e.date.value,
-        precision_str(e.date.precision),
-        basis_str(e.date.basis),
+        e.date.precision.as_str(),
+        e.date.basis.as_str(),
         e.negated,
         e.hedged,
         e.attribution.as_ref().map(|a| a.text.as_str()),
@@ -200,16 +200,6 @@ fn read_inner(r: &Row<'_>) -> rusqlite::Result<Result<super::StoredEvent, BadRow
     }))
 }
 
-pub fn precision_str(p: Precision) -> &'static str {
-    match p {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
-        Precision::Decade => "decade",
-        Precision::Unknown => "unknown",
-    }
-}
-
 fn parse_precision(s: &str) -> Option<Precision> {
     Some(match s {
         "day" => Precision::Day,
@@ -219,14 +209,6 @@ fn parse_precision(s: &str) -> Option<Precision> {
         "unknown" => Precision::Unknown,
         _ => return None,
     })
-}
-
-pub fn basis_str(b: DateBasis) -> &'static str {
-    match b {
-        DateBasis::Text => "text",
-        DateBasis::Publication => "publication",
-        DateBasis::Unknown => "unknown",
-    }
 }
 
 fn parse_basis(s: &str) -> Option<DateBasis> {
