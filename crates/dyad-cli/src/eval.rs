@@ -295,9 +295,7 @@ pub fn score(
                     if !ok {
                         r.errors.push(format!(
                             "YEAR {}: gold {:?}, coded {:?}\n  {sentence}",
-                            g_doc(g, doc),
-                            g.year,
-                            p.date.value
+                            doc.id, g.year, p.date.value
                         ));
                     }
                 }
@@ -419,10 +417,6 @@ pub fn score(
     }
     r.by_phenomenon = phen;
     r
-}
-
-fn g_doc(_g: &GoldEvent, doc: &Document) -> String {
-    doc.id.0.clone()
 }
 
 fn describe(p: &Event) -> String {

@@ -20,7 +20,7 @@ use clap::{Args, Parser, Subcommand};
 use dyad_coder::input::{Format, Read, Reader};
 use dyad_coder::{Coder, Document, Event, Options, Settings};
 use rayon::prelude::*;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -390,10 +390,4 @@ struct Stats {
     events: usize,
     problems: usize,
     skipped: usize,
-}
-
-/// Flushes and reports write errors (a closed pipe is not an error worth a message).
-pub fn finish_output(mut w: impl Write) -> Result<()> {
-    w.flush()?;
-    Ok(())
 }
