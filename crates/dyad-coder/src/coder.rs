@@ -742,6 +742,20 @@ impl<'a> SentenceView<'a> {
                 i = end;
                 continue;
             }
+            // A name dyad does not know, explained by an apposition: "Zalmay Khalilzad, a US peace envoy",
+            // "Kozhanov, a Russian expert".
+            if let Some((end, r)) = self.apposition(i) {
+                out.push(Mention {
+                    start: i,
+                    end,
+                    refs: vec![r],
+                    pronoun: false,
+                    inferred: false,
+                    and_next: None,
+                });
+                i = end;
+                continue;
+            }
             // A collective role noun with no country of its own: "security forces in Somalia", "the
             // authorities" (of the country the document is about).
             if let Some((end, r)) = self.bare_role(i, ctx, &out) {
@@ -898,6 +912,57 @@ impl<'a> SentenceView<'a> {
         self.hits_at(i).any(|h| {
             matches!(h.item, Item::Actor(a) if self.coder.lexicon.actors[*a as usize].kind == ActorKind::Adj)
         })
+    }
+
+    /// An unknown capitalised name at `i` followed by ", a/an/the <country adjective or name> [words]
+    /// <role noun>": the name stands for that country and role. Returns the end of the name.
+    fn apposition(&self, i: usize) -> Option<(usize, Ref)> {
+        let free = |k: usize| self.capitalised(k) && self.hits_at(k).next().is_none();
+        if !free(i) || (i > 0 && self.capitalised(i - 1)) {
+            return None;
+        }
+        let mut end = i;
+        while end < self.tokens.len() && free(end) {
+            end += 1;
+        }
+        // One capitalised word opening a sentence is as often a common word as a name.
+        if end - i < 2 && i == 0 || self.word(end) != "," {
+            return None;
+        }
+        let mut k = end + 1;
+        if matches!(self.word(k), "a" | "an" | "the") {
+            k += 1;
+        }
+        let (country_end, country) = self.hits_at(k).find_map(|h| match h.item {
+            Item::Actor(a) => {
+                let e = &self.coder.lexicon.actors[*a as usize];
+                matches!(e.kind, ActorKind::Adj | ActorKind::Name)
+                    .then(|| (h.end, e.country.clone()))
+            }
+            _ => None,
+        })?;
+        // The role noun may follow a word or two ("a US peace envoy", "the Russian deputy foreign minister").
+        let role = (country_end..(country_end + 3).min(self.tokens.len())).find_map(|j| {
+            self.hits_at(j).find_map(|h| match h.item {
+                Item::Role { role: Some(r), .. } => Some(r.clone()),
+                _ => None,
+            })
+        });
+        Some((
+            end,
+            Ref {
+                country,
+                role,
+                name: Some(
+                    Span::new(self.tokens[i].span.start, self.tokens[end - 1].span.end)
+                        .text(&self.doc.text)
+                        .to_string(),
+                ),
+                person: None,
+                plural: false,
+                span: Span::default(),
+            },
+        ))
     }
 
     /// The actor an actor or person entry stands for (a person's first term until the date is known).

@@ -26,6 +26,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         include_str!("../../../data/actors/regions.tsv"),
     ),
     (
+        "data/actors/groups.tsv",
+        include_str!("../../../data/actors/groups.tsv"),
+    ),
+    (
         "data/actors/people.tsv",
         include_str!("../../../data/actors/people.tsv"),
     ),
@@ -434,9 +438,11 @@ fn file_kind_is_group(path: &str) -> bool {
 }
 
 fn valid_code(s: &str) -> bool {
-    (2..=6).contains(&s.len())
-        && s.bytes()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    // "---": a group with no single country.
+    s == "---"
+        || (2..=6).contains(&s.len())
+            && s.bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn parse_date(s: &str) -> Option<Date> {
@@ -842,6 +848,38 @@ mod tests {
         }
         let cameo = crate::cameo::BUILTIN;
         assert!(unsorted_lines("data/cameo.tsv", cameo).is_empty());
+    }
+
+    /// Regression: `groups.tsv` was once written but never registered, so it silently coded nothing.
+    #[test]
+    fn every_dictionary_file_under_data_is_built_in() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+        let mut missing = Vec::new();
+        for dir in [data.clone(), data.join("actors")] {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != "tsv") {
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(data.parent().unwrap())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if rel != "data/cameo.tsv" && !BUILTIN_FILES.iter().any(|(p, _)| *p == rel) {
+                    missing.push(rel);
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "dictionary files not built in: {missing:?}"
+        );
+        let lex = Lexicon::builtin().unwrap();
+        assert!(matches!(
+            lex.lookup("Taliban").first(),
+            Some((_, Item::Actor(_), _))
+        ));
     }
 
     #[test]
