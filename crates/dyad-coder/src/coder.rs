@@ -188,6 +188,20 @@ struct Mention {
     and_next: Option<usize>,
 }
 
+impl Mention {
+    /// A mention that names its actor(s).
+    fn named(start: usize, end: usize, refs: Vec<Ref>) -> Mention {
+        Mention {
+            start,
+            end,
+            refs,
+            pronoun: false,
+            inferred: false,
+            and_next: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Trigger {
     pattern: u32,
@@ -620,14 +634,7 @@ impl<'a> SentenceView<'a> {
                 }
                 if let Some((h, r)) = self.person_at(j) {
                     if r.person.is_some() {
-                        out.push(Mention {
-                            start: i,
-                            end: h.end,
-                            refs: vec![r],
-                            pronoun: false,
-                            inferred: false,
-                            and_next: None,
-                        });
+                        out.push(Mention::named(i, h.end, vec![r]));
                         i = h.end;
                         continue;
                     }
@@ -661,12 +668,8 @@ impl<'a> SentenceView<'a> {
                         .into_iter()
                         .collect();
                     out.push(Mention {
-                        start: i,
-                        end,
-                        refs,
-                        pronoun: false,
                         inferred: true,
-                        and_next: None,
+                        ..Mention::named(i, end, refs)
                     });
                     i = end;
                     continue;
@@ -731,28 +734,14 @@ impl<'a> SentenceView<'a> {
                         }
                     }
                 }
-                out.push(Mention {
-                    start: i,
-                    end,
-                    refs: vec![r],
-                    pronoun: false,
-                    inferred: false,
-                    and_next: None,
-                });
+                out.push(Mention::named(i, end, vec![r]));
                 i = end;
                 continue;
             }
             // A name dyad does not know, explained by an apposition: "Zalmay Khalilzad, a US peace envoy",
             // "Kozhanov, a Russian expert".
             if let Some((end, r)) = self.apposition(i) {
-                out.push(Mention {
-                    start: i,
-                    end,
-                    refs: vec![r],
-                    pronoun: false,
-                    inferred: false,
-                    and_next: None,
-                });
+                out.push(Mention::named(i, end, vec![r]));
                 i = end;
                 continue;
             }
@@ -760,12 +749,8 @@ impl<'a> SentenceView<'a> {
             // authorities" (of the country the document is about).
             if let Some((end, r)) = self.bare_role(i, ctx, &out) {
                 out.push(Mention {
-                    start: i,
-                    end,
-                    refs: r.into_iter().collect(),
-                    pronoun: false,
                     inferred: true,
-                    and_next: None,
+                    ..Mention::named(i, end, r.into_iter().collect())
                 });
                 i = end;
                 continue;
@@ -773,12 +758,8 @@ impl<'a> SentenceView<'a> {
             // Pronouns and definite references.
             if let Some((len, refs)) = self.pronoun(i, ctx, &out) {
                 out.push(Mention {
-                    start: i,
-                    end: i + len,
-                    refs,
                     pronoun: true,
-                    inferred: false,
-                    and_next: None,
+                    ..Mention::named(i, i + len, refs)
                 });
                 i += len;
                 continue;

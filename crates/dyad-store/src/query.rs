@@ -578,7 +578,13 @@ impl Store {
         );
         let mut params = w.params;
         params.push(Value::Integer(min as i64));
-        let mut stmt = self.conn().prepare(&sql).map_err(|e| self.err(e))?;
+        self.edges(&sql, &params)
+    }
+
+    /// Runs a network query whose columns are source, target, cooperation and conflict counts (integer or
+    /// real: SQLite's `total` gives reals), and the Goldstein sum.
+    fn edges(&self, sql: &str, params: &[Value]) -> Result<Vec<NetworkEdge>> {
+        let mut stmt = self.conn().prepare(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok(NetworkEdge {
@@ -627,20 +633,7 @@ impl Store {
         );
         let mut params = w.params;
         params.push(Value::Integer(min as i64));
-        let mut stmt = self.conn().prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok(NetworkEdge {
-                    source: r.get(0)?,
-                    target: r.get(1)?,
-                    cooperation: r.get::<_, i64>(2)? as u64,
-                    conflict: r.get::<_, i64>(3)? as u64,
-                    goldstein_sum: r.get(4)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))
+        self.edges(&sql, &params)
     }
 
     /// Phases of a dyad: change points in its cooperation–conflict series, each phase labelled, with the
