@@ -5,6 +5,7 @@
 //! where one is found, and dyad precision and recall on country codes (organisation codes such as IGO or
 //! NGO are unknown sides and not counted; for roots 03-06 either order matches).
 
+use crate::eval::ratio;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use dyad_coder::{Document, Event};
@@ -155,7 +156,6 @@ pub fn run(a: PloverArgs) -> Result<ExitCode> {
             s.predictions_right += events.iter().filter(|e| fits(e)).count();
         }
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     s.root_accuracy = ratio(s.root_right, s.found);
     s.dyad_precision = ratio(s.predictions_right, s.predictions_scored);
     s.dyad_recall = ratio(s.dyads_recalled, s.gold_dyads);
